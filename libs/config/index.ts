@@ -1,0 +1,2 @@
+export { ConfigError, loadConfig } from './load-config.ts';
+export { defaultGrpcAddresses, envFields, infrastructureEnv, type InfrastructureConfig } from './fields.ts';

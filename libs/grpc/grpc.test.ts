@@ -1,0 +1,90 @@
+import { credentials, Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '#libs/errors';
+import { AssertionSigner } from '#libs/identity';
+import { createLogger } from '#libs/logging';
+import { AuthServiceClient, AuthServiceService, type AuthServiceServer } from '#gen/egp/auth/v1/auth_service';
+import { HealthClient } from '#gen/grpc/health/v1/health';
+import { createGrpcClient } from './client.ts';
+import { GrpcServer } from './server.ts';
+
+const assertions = new AssertionSigner('s'.repeat(32));
+const logger = createLogger('test', 'silent');
+
+describe(GrpcServer.name, () => {
+  const sut = new GrpcServer({ name: 'auth', logger, assertions });
+  let address = '';
+
+  beforeAll(async () => {
+    sut.add<AuthServiceServer>(AuthServiceService, {
+      getUser: async ({ userId }, { principal }) => {
+        if (userId === 'missing') throw AppError.notFound('User');
+        if (userId === 'boom') throw new Error('db password is hunter2');
+        if (userId === 'invalid') throw AppError.validation('Bad.', [{ field: 'user_id', message: 'nope' }]);
+        return { user: { id: principal.kind, email: '', displayName: '', wallets: [], createdAt: '', updatedAt: '' } };
+      },
+      register: async () => Promise.reject(AppError.internal()),
+      login: async () => Promise.reject(AppError.internal()),
+      getJwks: async () => ({ keys: [] }),
+    });
+    address = `127.0.0.1:${await sut.listen('127.0.0.1:0')}`;
+  });
+  afterAll(() => sut.shutdown());
+
+  it('passes the verified principal to the handler', async () => {
+    const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions });
+    const response = await client.getUser({ userId: 'x' }, { principal: { kind: 'service', service: 'test' } });
+    expect(response.user?.id).toBe('service');
+    client.close();
+  });
+
+  it('carries AppError kind, code and fields across the hop, hiding internals', async () => {
+    const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions });
+    const principal = { kind: 'anonymous' } as const;
+    await expect(client.getUser({ userId: 'missing' }, { principal })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.getUser({ userId: 'invalid' }, { principal })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'user_id', message: 'nope' }],
+    });
+    const internal = await client.getUser({ userId: 'boom' }, { principal }).catch((error: unknown) => error);
+    expect(internal).toMatchObject({ code: 'INTERNAL' });
+    expect(String((internal as AppError).message)).not.toContain('hunter2');
+    client.close();
+  });
+
+  it('refuses a call with forged identity metadata and no valid assertion', async () => {
+    const raw = new AuthServiceClient(address, credentials.createInsecure());
+    const metadata = new Metadata();
+    metadata.set('x-user-id', 'admin');
+    metadata.set('x-egp-assertion', 'forged.assertion.value');
+    const code = await new Promise<number | undefined>((resolve) => {
+      raw.getUser({ userId: 'x' }, metadata, (error) => resolve(error?.code));
+    });
+    expect(code).toBe(GrpcStatus.UNAUTHENTICATED);
+    const forged = await new AssertionSigner('f'.repeat(32)).sign({ kind: 'service', service: 'org' }, 'evil');
+    const forgedMetadata = new Metadata();
+    forgedMetadata.set('x-egp-assertion', forged);
+    const forgedCode = await new Promise<number | undefined>((resolve) => {
+      raw.getUser({ userId: 'x' }, forgedMetadata, (error) => resolve(error?.code));
+    });
+    expect(forgedCode).toBe(GrpcStatus.UNAUTHENTICATED);
+    raw.close();
+  });
+
+  it('answers the standard health check', async () => {
+    const health = new HealthClient(address, credentials.createInsecure());
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      health.check({ service: '' }, (error, response) => (error ? reject(error) : resolve(response?.status)));
+    });
+    expect(status).toBe(1);
+    health.close();
+  });
+
+  it('always sets a deadline', async () => {
+    const client = createGrpcClient(AuthServiceService, { address: '127.0.0.1:1', caller: 'test', assertions, defaultTimeoutMs: 200 });
+    const started = Date.now();
+    await expect(client.getJwks({}, { principal: { kind: 'anonymous' } })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    client.close();
+  });
+});

@@ -1,0 +1,36 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '#libs/errors';
+import { AssertionSigner } from './assertion.ts';
+
+const secret = 'a'.repeat(32);
+
+describe(AssertionSigner.name, () => {
+  const sut = new AssertionSigner(secret);
+
+  it('round-trips a principal', async () => {
+    const principal = { kind: 'user', userId: 'u1', sessionId: 's1', tokenType: 'access' } as const;
+    await expect(sut.verify(await sut.sign(principal, 'gateway'))).resolves.toEqual(principal);
+  });
+
+  it('refuses an assertion signed with another secret', async () => {
+    const forged = await new AssertionSigner('b'.repeat(32)).sign({ kind: 'service', service: 'x' }, 'evil');
+    await expect(sut.verify(forged)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses a missing, garbage, expired or unsigned assertion', async () => {
+    await expect(sut.verify(undefined)).rejects.toBeInstanceOf(AppError);
+    await expect(sut.verify('not.a.jwt')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const expired = await new SignJWT({ principal: { kind: 'anonymous' } })
+      .setProtectedHeader({ alg: 'HS256', typ: 'egp-assertion+jwt' })
+      .setIssuer('egp-internal')
+      .setAudience('egp-services')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 300)
+      .sign(new TextEncoder().encode(secret));
+    await expect(sut.verify(expired)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'egp-assertion+jwt' })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ principal: { kind: 'service', service: 'x' } })).toString('base64url');
+    await expect(sut.verify(`${header}.${body}.`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+});

@@ -1,0 +1,1 @@
+export { createLogger, currentRequestId, redactedPaths, withRequestId, type Logger } from './logger.ts';
