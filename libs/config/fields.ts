@@ -47,10 +47,6 @@ export const infrastructureEnv = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('egp'),
-  DB_SCHEMA_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9_]*$/)
-    .default(''),
   SHUTDOWN_GRACE_MS: envFields.positiveInt(10_000),
 });
 

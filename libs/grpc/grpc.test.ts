@@ -10,6 +10,7 @@ import { GrpcServer } from './server.ts';
 
 const assertions = new AssertionSigner('s'.repeat(32));
 const logger = createLogger('test', 'silent');
+const unimplemented = async (): Promise<never> => Promise.reject(AppError.internal());
 
 describe(GrpcServer.name, () => {
   const sut = new GrpcServer({ name: 'auth', logger, assertions });
@@ -23,8 +24,12 @@ describe(GrpcServer.name, () => {
         if (userId === 'invalid') throw AppError.validation('Bad.', [{ field: 'user_id', message: 'nope' }]);
         return { user: { id: principal.kind, email: '', displayName: '', wallets: [], createdAt: '', updatedAt: '' } };
       },
-      register: async () => Promise.reject(AppError.internal()),
-      login: async () => Promise.reject(AppError.internal()),
+      register: unimplemented,
+      login: unimplemented,
+      refresh: unimplemented,
+      logout: unimplemented,
+      changePassword: unimplemented,
+      rotateSigningKeys: unimplemented,
       getJwks: async () => ({ keys: [] }),
     });
     address = `127.0.0.1:${await sut.listen('127.0.0.1:0')}`;

@@ -30,7 +30,8 @@ export type AsyncUnaryHandler<Req, Res> = (request: Req, context: CallContext) =
 
 /** The async form of a ts-proto `XServer` interface: one promise-returning function per RPC. */
 export type AsyncHandlers<ServerInterface> = {
-  [Method in keyof ServerInterface]: ServerInterface[Method] extends handleUnaryCall<infer Req, infer Res>
+  // `string extends Method` drops grpc-js's index signature, keeping only the named RPCs.
+  [Method in keyof ServerInterface as string extends Method ? never : Method]: ServerInterface[Method] extends handleUnaryCall<infer Req, infer Res>
     ? AsyncUnaryHandler<Req, Res>
     : never;
 };

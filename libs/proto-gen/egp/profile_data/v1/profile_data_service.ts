@@ -42,6 +42,20 @@ export interface GetProfileResponse {
   profile?: Profile | undefined;
 }
 
+export interface UpdateProfileRequest {
+  userId: string;
+  displayName?:
+    | string
+    | undefined;
+  /** Set to change; `clear_avatar_url` removes it. */
+  avatarUrl?: string | undefined;
+  clearAvatarUrl: boolean;
+}
+
+export interface UpdateProfileResponse {
+  profile?: Profile | undefined;
+}
+
 function createBaseProfile(): Profile {
   return { userId: "", displayName: "", avatarUrl: undefined, createdAt: "", updatedAt: "" };
 }
@@ -337,6 +351,208 @@ export const GetProfileResponse: MessageFns<GetProfileResponse> = {
   },
 };
 
+function createBaseUpdateProfileRequest(): UpdateProfileRequest {
+  return { userId: "", displayName: undefined, avatarUrl: undefined, clearAvatarUrl: false };
+}
+
+export const UpdateProfileRequest: MessageFns<UpdateProfileRequest> = {
+  encode(message: UpdateProfileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.displayName !== undefined) {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.avatarUrl !== undefined) {
+      writer.uint32(26).string(message.avatarUrl);
+    }
+    if (message.clearAvatarUrl !== false) {
+      writer.uint32(32).bool(message.clearAvatarUrl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateProfileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateProfileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.avatarUrl = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.clearAvatarUrl = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateProfileRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : undefined,
+      avatarUrl: isSet(object.avatarUrl)
+        ? globalThis.String(object.avatarUrl)
+        : isSet(object.avatar_url)
+        ? globalThis.String(object.avatar_url)
+        : undefined,
+      clearAvatarUrl: isSet(object.clearAvatarUrl)
+        ? globalThis.Boolean(object.clearAvatarUrl)
+        : isSet(object.clear_avatar_url)
+        ? globalThis.Boolean(object.clear_avatar_url)
+        : false,
+    };
+  },
+
+  toJSON(message: UpdateProfileRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.displayName !== undefined) {
+      obj.displayName = message.displayName;
+    }
+    if (message.avatarUrl !== undefined) {
+      obj.avatarUrl = message.avatarUrl;
+    }
+    if (message.clearAvatarUrl !== false) {
+      obj.clearAvatarUrl = message.clearAvatarUrl;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UpdateProfileRequest>): UpdateProfileRequest {
+    return UpdateProfileRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateProfileRequest>): UpdateProfileRequest {
+    const message = createBaseUpdateProfileRequest();
+    message.userId = object.userId ?? "";
+    message.displayName = object.displayName ?? undefined;
+    message.avatarUrl = object.avatarUrl ?? undefined;
+    message.clearAvatarUrl = object.clearAvatarUrl ?? false;
+    return message;
+  },
+};
+
+function createBaseUpdateProfileResponse(): UpdateProfileResponse {
+  return { profile: undefined };
+}
+
+export const UpdateProfileResponse: MessageFns<UpdateProfileResponse> = {
+  encode(message: UpdateProfileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.profile !== undefined) {
+      Profile.encode(message.profile, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateProfileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateProfileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.profile = Profile.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateProfileResponse {
+    return { profile: isSet(object.profile) ? Profile.fromJSON(object.profile) : undefined };
+  },
+
+  toJSON(message: UpdateProfileResponse): unknown {
+    const obj: any = {};
+    if (message.profile !== undefined) {
+      obj.profile = Profile.toJSON(message.profile);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UpdateProfileResponse>): UpdateProfileResponse {
+    return UpdateProfileResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateProfileResponse>): UpdateProfileResponse {
+    const message = createBaseUpdateProfileResponse();
+    message.profile = (object.profile !== undefined && object.profile !== null)
+      ? Profile.fromPartial(object.profile)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * ProfileDataService owns each user's profile and per-organization player data.
  * Every call carries a signed assertion (metadata `x-egp-assertion`).
@@ -357,6 +573,20 @@ export const ProfileDataServiceService = {
     responseSerialize: (value: GetProfileResponse): Buffer => Buffer.from(GetProfileResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetProfileResponse => GetProfileResponse.decode(value),
   },
+  /**
+   * Changes the caller's own display name and/or avatar; emits `user.updated`.
+   * Caller: the user themself (access token).
+   */
+  updateProfile: {
+    path: "/egp.profile_data.v1.ProfileDataService/UpdateProfile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateProfileRequest): Buffer => Buffer.from(UpdateProfileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateProfileRequest => UpdateProfileRequest.decode(value),
+    responseSerialize: (value: UpdateProfileResponse): Buffer =>
+      Buffer.from(UpdateProfileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateProfileResponse => UpdateProfileResponse.decode(value),
+  },
 } as const;
 
 export interface ProfileDataServiceServer extends UntypedServiceImplementation {
@@ -366,6 +596,11 @@ export interface ProfileDataServiceServer extends UntypedServiceImplementation {
    * Caller: the user themself, or an internal service.
    */
   getProfile: handleUnaryCall<GetProfileRequest, GetProfileResponse>;
+  /**
+   * Changes the caller's own display name and/or avatar; emits `user.updated`.
+   * Caller: the user themself (access token).
+   */
+  updateProfile: handleUnaryCall<UpdateProfileRequest, UpdateProfileResponse>;
 }
 
 export interface ProfileDataServiceClient extends Client {
@@ -388,6 +623,25 @@ export interface ProfileDataServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetProfileResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Changes the caller's own display name and/or avatar; emits `user.updated`.
+   * Caller: the user themself (access token).
+   */
+  updateProfile(
+    request: UpdateProfileRequest,
+    callback: (error: ServiceError | null, response: UpdateProfileResponse) => void,
+  ): ClientUnaryCall;
+  updateProfile(
+    request: UpdateProfileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateProfileResponse) => void,
+  ): ClientUnaryCall;
+  updateProfile(
+    request: UpdateProfileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateProfileResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,1 @@
+export { SessionRevocationList, type RevocationStore } from './revocation-list.ts';

@@ -1,0 +1,37 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig } from '#libs/config';
+
+const authEnv = infrastructureEnv.extend({
+  AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
+  /** base64 of 32 random bytes; encrypts the signing keys' private halves at rest. */
+  AUTH_KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes'),
+  JWT_ISSUER: z.string().min(1).default('egp-accounts'),
+  JWT_AUDIENCE: z.string().min(1).default('egp-api'),
+  ACCESS_TOKEN_TTL_SECONDS: envFields.positiveInt(900),
+  REFRESH_TOKEN_TTL_SECONDS: envFields.positiveInt(30 * 24 * 3600),
+  /** argon2id parameters; OWASP's minimum is m=19456 KiB, t=2, p=1. */
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).default(19_456),
+  ARGON2_TIME_COST: z.coerce.number().int().min(2).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
+  /** Hashes computed at once; more than the cores lowers throughput and inflates p99. */
+  PASSWORD_HASH_CONCURRENCY: envFields.positiveInt(availableParallelism()),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(8),
+  SIGNING_KEY_REFRESH_SECONDS: envFields.positiveInt(60),
+  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP: envFields.positiveInt(5),
+  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: envFields.positiveInt(50),
+  LOGIN_ATTEMPT_WINDOW_SECONDS: envFields.positiveInt(900),
+  LOGIN_BLOCK_BASE_SECONDS: envFields.positiveInt(60),
+  LOGIN_BLOCK_MAX_SECONDS: envFields.positiveInt(3600),
+  LOGIN_ACCOUNT_BLOCK_SECONDS: envFields.positiveInt(900),
+  LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: envFields.positiveInt(60),
+  REGISTER_RATE_LIMIT_PER_IP_PER_HOUR: envFields.positiveInt(30),
+});
+
+export type AuthConfig = z.infer<typeof authEnv>;
+
+export function loadAuthConfig(env: Record<string, string | undefined>): Readonly<AuthConfig> {
+  return loadConfig(authEnv, env);
+}

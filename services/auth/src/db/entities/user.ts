@@ -1,0 +1,20 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const UserSchema = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p.uuid().primary(),
+    /** As the user typed it (trimmed); shown back to them. */
+    email: p.text(),
+    /** Lower-cased; the unique key, so addresses differing only by case collide. */
+    emailNormalized: p.text().unique('users_email_normalized_key'),
+    /** Null for accounts that only ever signed in with a wallet. */
+    passwordHash: p.text().nullable(),
+    displayName: p.text(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export type User = InferEntity<typeof UserSchema>;

@@ -1,0 +1,29 @@
+import type { User, Wallet } from '../db/entities/index.ts';
+import type { TokenIssuer } from './token-issuer.ts';
+import type { OpenedSession } from './sessions.ts';
+
+export interface UserView {
+  user: User;
+  wallets: Wallet[];
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export interface AuthResult extends UserView {
+  tokens: IssuedTokens;
+}
+
+/** Signs the access token for a freshly opened session and bundles the pair. */
+export async function tokensFor(tokens: TokenIssuer, userId: string, opened: OpenedSession): Promise<IssuedTokens> {
+  return {
+    accessToken: await tokens.accessToken({ userId, sessionId: opened.session.id }),
+    refreshToken: opened.refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: tokens.accessTokenTtlSeconds,
+  };
+}

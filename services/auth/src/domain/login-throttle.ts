@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '#libs/errors';
+
+/** The Redis commands the throttle uses; a node-redis client satisfies it. */
+export interface ThrottleStore {
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
+export interface ThrottleLimits {
+  /** Attempts per account and client IP before that pair is blocked. */
+  perAccountIp: number;
+  /** Attempts per account from anywhere before the account is blocked; higher than the above. */
+  perAccount: number;
+  windowSeconds: number;
+  /** First block of an account+IP pair; doubles with each further block, up to the max. */
+  baseBlockSeconds: number;
+  maxBlockSeconds: number;
+  /** The account-wide block is always this long, so an attacker cannot lock a user out for long. */
+  accountBlockSeconds: number;
+}
+
+/*
+ * Counts an attempt against each key before the password is checked, atomically, so a
+ * parallel burst cannot slip more than the limit past the check. Returns 0 when allowed,
+ * else the seconds to wait. KEYS: per key a counter, a block marker and a block tally.
+ * ARGV: window, then per key: limit, base block, max block (base = max for a fixed block).
+ */
+const ATTEMPT_SCRIPT = `
+local window = tonumber(ARGV[1])
+for i = 0, (#KEYS / 3) - 1 do
+  local blocked = redis.call('PTTL', KEYS[i * 3 + 2])
+  if blocked > 0 then return math.ceil(blocked / 1000) end
+end
+for i = 0, (#KEYS / 3) - 1 do
+  local counter, block, tally = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
+  local limit, base, max = tonumber(ARGV[i * 3 + 2]), tonumber(ARGV[i * 3 + 3]), tonumber(ARGV[i * 3 + 4])
+  local count = redis.call('INCR', counter)
+  if count == 1 then redis.call('EXPIRE', counter, window) end
+  if count > limit then
+    local blocks = redis.call('INCR', tally)
+    redis.call('EXPIRE', tally, 86400)
+    local seconds = math.min(base * 2 ^ (blocks - 1), max)
+    redis.call('SET', block, '1', 'EX', seconds)
+    redis.call('DEL', counter)
+    return seconds
+  end
+end
+return 0
+`;
+
+const SUCCESS_SCRIPT = `
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+if redis.call('GET', KEYS[4]) and tonumber(redis.call('GET', KEYS[4])) > 0 then redis.call('DECR', KEYS[4]) end
+return 0
+`;
+
+/**
+ * Brute-force defence for anything that checks a secret: per account+IP first, then a
+ * higher, time-boxed account-wide limit. Store failures propagate, so callers fail closed.
+ */
+export class LoginThrottle {
+  readonly #store: ThrottleStore;
+  readonly #prefix: string;
+  readonly #limits: ThrottleLimits;
+
+  constructor(store: ThrottleStore, keyPrefix: string, limits: ThrottleLimits) {
+    this.#store = store;
+    this.#prefix = `${keyPrefix}login-throttle:`;
+    this.#limits = limits;
+  }
+
+  #keys(account: string, ip: string): { pair: string[]; account: string[] } {
+    const id = createHash('sha256').update(account).digest('hex').slice(0, 32);
+    const pair = `${this.#prefix}${id}:${ip}`;
+    const whole = `${this.#prefix}${id}`;
+    return { pair: [`${pair}:n`, `${pair}:block`, `${pair}:tally`], account: [`${whole}:n`, `${whole}:block`, `${whole}:tally`] };
+  }
+
+  /** Records an attempt; throws RATE_LIMITED with Retry-After once a limit is passed. */
+  async attempt(account: string, ip: string): Promise<void> {
+    const keys = this.#keys(account, ip);
+    const limits = this.#limits;
+    const retryAfter = Number(
+      await this.#store.eval(ATTEMPT_SCRIPT, {
+        keys: [...keys.pair, ...keys.account],
+        arguments: [limits.windowSeconds, limits.perAccountIp, limits.baseBlockSeconds, limits.maxBlockSeconds, limits.perAccount, limits.accountBlockSeconds, limits.accountBlockSeconds].map(String),
+      }),
+    );
+    if (retryAfter > 0) {
+      throw new AppError('RATE_LIMITED', 'Too many attempts; try again later.', { retryAfterSeconds: retryAfter });
+    }
+  }
+
+  /**
+   * A correct secret clears the pair's count and escalation, and takes its own attempt off
+   * the account-wide count (so frequent legitimate sign-ins never add up to a block).
+   */
+  async succeeded(account: string, ip: string): Promise<void> {
+    const keys = this.#keys(account, ip);
+    await this.#store.eval(SUCCESS_SCRIPT, { keys: [...keys.pair, keys.account[0] ?? ''], arguments: [] });
+  }
+}

@@ -1,0 +1,53 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '#libs/errors';
+import { recordEvent } from '#libs/events';
+import { UserSchema } from '../db/entities/index.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { assertPasswordAcceptable } from './password-rules.ts';
+import { endOtherSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
+
+export interface PasswordChangeDeps {
+  em: EntityManager;
+  hasher: PasswordHasher;
+  throttle: LoginThrottle;
+  lifecycle: SessionLifecycleDeps;
+  passwordMinLength: number;
+  afterCommit: () => void;
+}
+
+export interface PasswordChangeInput {
+  userId: string;
+  sessionId: string;
+  ip: string;
+  currentPassword: string;
+  newPassword: string;
+}
+
+/**
+ * Replaces the password after checking the current one (under the same brute-force limits as
+ * sign-in), ends every other session, and emits `user.password_changed` (no secrets in it).
+ */
+export async function changePassword(deps: PasswordChangeDeps, input: PasswordChangeInput): Promise<void> {
+  assertPasswordAcceptable(input.newPassword, deps.passwordMinLength, 'new_password');
+  const throttleKey = `user:${input.userId}`;
+  await deps.throttle.attempt(throttleKey, input.ip);
+  const user = await deps.em.fork().findOne(UserSchema, { id: input.userId });
+  if (!user) throw AppError.notFound('User');
+  const matches = user.passwordHash ? await deps.hasher.verify(user.passwordHash, input.currentPassword) : false;
+  if (!matches) {
+    throw AppError.validation('The current password is incorrect.', [{ field: 'current_password', message: 'is incorrect' }]);
+  }
+  await deps.throttle.succeeded(throttleKey, input.ip);
+  const passwordHash = await deps.hasher.hash(input.newPassword);
+
+  const ended = await deps.em.fork().transactional(async (em) => {
+    await em.nativeUpdate(UserSchema, { id: user.id }, { passwordHash, updatedAt: new Date() });
+    const ids = await endOtherSessions(deps.lifecycle, em, user.id, input.sessionId);
+    recordEvent(em, { type: 'user.password_changed', source: 'auth', subject: user.id, data: { user_id: user.id } });
+    await em.flush();
+    return ids;
+  });
+  deps.afterCommit();
+  await deps.lifecycle.revocations.revoke(ended);
+}

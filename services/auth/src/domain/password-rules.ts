@@ -1,0 +1,26 @@
+import { AppError } from '#libs/errors';
+import { isCommonPassword } from './common-passwords.ts';
+
+export const PASSWORD_MAX_LENGTH = 128;
+
+/**
+ * Rules checked before any hashing: length (in Unicode code points) and the common-password
+ * list. Passwords are never trimmed, truncated or case-folded.
+ */
+export function assertPasswordAcceptable(password: string, minLength: number, field = 'password'): void {
+  const length = [...password].length;
+  if (length > PASSWORD_MAX_LENGTH) {
+    throw AppError.validation('Password is too long.', [{ field, message: `must be at most ${PASSWORD_MAX_LENGTH} characters` }]);
+  }
+  if (length < minLength) {
+    throw AppError.validation('Password is too short.', [{ field, message: `must be at least ${minLength} characters` }]);
+  }
+  if (isCommonPassword(password)) {
+    throw AppError.validation('Password is too common.', [{ field, message: 'is a commonly used password; choose another' }]);
+  }
+}
+
+export function normalizeEmail(email: string): { email: string; normalized: string } {
+  const trimmed = email.trim();
+  return { email: trimmed, normalized: trimmed.toLowerCase() };
+}

@@ -1,0 +1,69 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { translateDbError, uuidv7 } from '#libs/db';
+import { AppError } from '#libs/errors';
+import { recordEvent } from '#libs/events';
+import { UserSchema } from '../db/entities/index.ts';
+import { tokensFor, type AuthResult } from './auth-result.ts';
+import type { IpLimits } from './ip-limits.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { assertPasswordAcceptable, normalizeEmail } from './password-rules.ts';
+import type { SessionFactory } from './sessions.ts';
+import type { TokenIssuer } from './token-issuer.ts';
+
+export interface RegisterInput {
+  email: string;
+  password: string;
+  displayName?: string | undefined;
+  ip: string;
+}
+
+export interface RegistrationDeps {
+  em: EntityManager;
+  hasher: PasswordHasher;
+  sessions: SessionFactory;
+  tokens: TokenIssuer;
+  ipLimits: IpLimits;
+  passwordMinLength: number;
+  /** Called after commit so the outbox relay publishes without waiting for its next poll. */
+  afterCommit: () => void;
+}
+
+const emailTaken = () => AppError.conflict('An account with this email already exists.');
+
+/** Creates the user, its first session and the `user.registered` event in one transaction. */
+export async function registerUser(deps: RegistrationDeps, input: RegisterInput): Promise<AuthResult> {
+  await deps.ipLimits.consume('register', input.ip);
+  assertPasswordAcceptable(input.password, deps.passwordMinLength);
+  const { email, normalized } = normalizeEmail(input.email);
+  const passwordHash = await deps.hasher.hash(input.password);
+  const displayName = input.displayName?.trim() || email.split('@')[0] || email;
+  const now = new Date();
+
+  const result = await deps.em
+    .fork()
+    .transactional(async (em) => {
+      const user = em.create(UserSchema, {
+        id: uuidv7(),
+        email,
+        emailNormalized: normalized,
+        passwordHash,
+        displayName,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const opened = deps.sessions.open(em, user.id, ['pwd'], now);
+      recordEvent(em, {
+        type: 'user.registered',
+        source: 'auth',
+        subject: user.id,
+        data: { user_id: user.id, email, display_name: displayName },
+      });
+      await em.flush();
+      return { user, opened };
+    })
+    .catch((error: unknown) => {
+      throw translateDbError(error, { users_email_normalized_key: emailTaken });
+    });
+  deps.afterCommit();
+  return { user: result.user, wallets: [], tokens: await tokensFor(deps.tokens, result.user.id, result.opened) };
+}

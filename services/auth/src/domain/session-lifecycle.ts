@@ -1,0 +1,80 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '#libs/errors';
+import type { SessionRevocationList } from '#libs/session-revocation';
+import { RefreshTokenSchema, SessionSchema } from '../db/entities/index.ts';
+import type { IssuedTokens } from './auth-result.ts';
+import { hashRefreshToken, type SessionFactory } from './sessions.ts';
+import type { TokenIssuer } from './token-issuer.ts';
+
+export interface SessionLifecycleDeps {
+  em: EntityManager;
+  sessions: SessionFactory;
+  tokens: TokenIssuer;
+  revocations: SessionRevocationList;
+  refreshTokenTtlSeconds: number;
+}
+
+const invalidRefreshToken = () => new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired.');
+
+/** Revokes sessions in Postgres (inside `em`'s transaction); the caller publishes them to Redis after commit. */
+async function revokeSessions(em: EntityManager, ids: string[], reason: string): Promise<void> {
+  if (ids.length === 0) return;
+  await em.nativeUpdate(SessionSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: new Date(), revokedReason: reason });
+}
+
+/**
+ * Spends a refresh token and issues a new pair in the same session. The token row is locked,
+ * so of two concurrent uses exactly one wins; presenting an already spent token is treated
+ * as theft and ends the whole session (its token family).
+ */
+export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: string): Promise<IssuedTokens> {
+  const now = new Date();
+  const outcome = await deps.em.fork().transactional(async (em) => {
+    const token = await em.findOne(RefreshTokenSchema, { tokenHash: hashRefreshToken(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!token) return { kind: 'invalid' as const };
+    const session = await em.findOne(SessionSchema, { id: token.sessionId });
+    if (!session || session.revokedAt) return { kind: 'invalid' as const };
+    if (token.usedAt) {
+      await revokeSessions(em, [session.id], 'refresh_token_reuse');
+      return { kind: 'reused' as const, sessionId: session.id };
+    }
+    if (token.expiresAt <= now || session.expiresAt <= now) return { kind: 'invalid' as const };
+    token.usedAt = now;
+    const expiresAt = new Date(now.getTime() + deps.refreshTokenTtlSeconds * 1000);
+    session.expiresAt = expiresAt;
+    const next = deps.sessions.issueRefreshToken(em, session.id, expiresAt, now);
+    return { kind: 'rotated' as const, userId: session.userId, sessionId: session.id, refreshToken: next };
+  });
+  if (outcome.kind === 'reused') {
+    await deps.revocations.revoke([outcome.sessionId]);
+    throw invalidRefreshToken();
+  }
+  if (outcome.kind === 'invalid') throw invalidRefreshToken();
+  return {
+    accessToken: await deps.tokens.accessToken({ userId: outcome.userId, sessionId: outcome.sessionId }),
+    refreshToken: outcome.refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: deps.tokens.accessTokenTtlSeconds,
+  };
+}
+
+/** Ends the caller's current session and the one the refresh token belongs to, if it is theirs. */
+export async function logout(deps: SessionLifecycleDeps, userId: string, currentSessionId: string, refreshToken: string): Promise<void> {
+  const ended = await deps.em.fork().transactional(async (em) => {
+    const token = await em.findOne(RefreshTokenSchema, { tokenHash: hashRefreshToken(refreshToken) });
+    const owned = token ? await em.findOne(SessionSchema, { id: token.sessionId, userId }) : null;
+    const ids = [...new Set([currentSessionId, ...(owned ? [owned.id] : [])])];
+    await revokeSessions(em, ids, 'logout');
+    return ids;
+  });
+  await deps.revocations.revoke(ended);
+}
+
+/** Ends every session of a user except `keepSessionId`; returns the ended ids. */
+export async function endOtherSessions(deps: SessionLifecycleDeps, em: EntityManager, userId: string, keepSessionId: string): Promise<string[]> {
+  const active = await em.find(SessionSchema, { userId, revokedAt: null, id: { $ne: keepSessionId } }, { fields: ['id'] });
+  const ids = active.map((session) => session.id);
+  await revokeSessions(em, ids, 'password_changed');
+  return ids;
+}

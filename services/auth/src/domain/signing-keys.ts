@@ -1,0 +1,111 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { exportJWK, generateKeyPair, importPKCS8, type CryptoKey, type JWK } from 'jose';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import type { Logger } from '#libs/logging';
+import { SigningKeySchema, type SigningKey, type SigningKeyStatus } from '../db/entities/index.ts';
+import type { KeyEncryption } from './key-encryption.ts';
+
+export const SIGNING_ALGORITHM = 'EdDSA';
+
+export interface PublicJwk {
+  kid: string;
+  kty: string;
+  crv: string;
+  x: string;
+  alg: string;
+  use: string;
+}
+
+interface ActiveKey {
+  kid: string;
+  privateKey: CryptoKey;
+}
+
+/** Advisory lock key so that replicas never create or rotate keys at the same time. */
+const KEY_LOCK = 7_242_001;
+const PUBLISHED: SigningKeyStatus[] = ['next', 'current', 'previous'];
+
+/**
+ * Ed25519 signing keys kept in Postgres with the private half encrypted. Rotation is staged
+ * (next → current → previous) so no verifier ever meets a token whose key it could not have
+ * fetched; every replica reloads the set periodically and picks a rotation up.
+ */
+export class SigningKeyStore {
+  readonly #em: EntityManager;
+  readonly #encryption: KeyEncryption;
+  readonly #logger: Logger;
+  #current: ActiveKey | undefined;
+  #publicKeys: PublicJwk[] = [];
+
+  constructor(em: EntityManager, encryption: KeyEncryption, logger: Logger) {
+    this.#em = em;
+    this.#encryption = encryption;
+    this.#logger = logger;
+  }
+
+  /** Loads the keys, creating the first current and next keys if missing. */
+  async initialize(): Promise<void> {
+    await this.#em.fork().transactional(async (em) => {
+      await em.execute('select pg_advisory_xact_lock(?)', [KEY_LOCK]);
+      for (const status of ['current', 'next'] as const) {
+        if ((await em.count(SigningKeySchema, { status })) === 0) em.persist(await this.#newKey(em, status));
+      }
+    });
+    await this.reload();
+  }
+
+  /** Re-reads the published keys and switches signing to the current one. */
+  async reload(): Promise<void> {
+    const keys = await this.#em.fork().find(SigningKeySchema, { status: { $in: PUBLISHED } }, { orderBy: { createdAt: 'desc' } });
+    this.#publicKeys = keys.map((key) => key.publicJwk as unknown as PublicJwk);
+    const current = keys.find((key) => key.status === 'current');
+    if (!current || this.#current?.kid === current.kid) return;
+    const der = this.#encryption.decrypt(current.privateKeyEncrypted, current.kid);
+    const pem = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString();
+    this.#current = { kid: current.kid, privateKey: await importPKCS8(pem, SIGNING_ALGORITHM) };
+    this.#logger.info({ kid: current.kid }, 'signing key loaded');
+  }
+
+  /** Promotes next to current, keeps the old current as previous, retires the one before. */
+  async rotate(): Promise<string> {
+    const promoted = await this.#em.fork().transactional(async (em) => {
+      await em.execute('select pg_advisory_xact_lock(?)', [KEY_LOCK]);
+      const now = new Date();
+      await em.nativeUpdate(SigningKeySchema, { status: 'previous' }, { status: 'retired', rotatedAt: now });
+      await em.nativeUpdate(SigningKeySchema, { status: 'current' }, { status: 'previous', rotatedAt: now });
+      const promotedKey = (await em.findOne(SigningKeySchema, { status: 'next' })) ?? (await this.#newKey(em, 'next'));
+      promotedKey.status = 'current';
+      promotedKey.rotatedAt = now;
+      em.persist([promotedKey, await this.#newKey(em, 'next')]);
+      return promotedKey.kid;
+    });
+    await this.reload();
+    this.#logger.info({ kid: promoted }, 'signing keys rotated');
+    return promoted;
+  }
+
+  currentKey(): ActiveKey {
+    if (!this.#current) throw new Error('Signing keys are not initialized.');
+    return this.#current;
+  }
+
+  publicKeys(): PublicJwk[] {
+    return this.#publicKeys;
+  }
+
+  async #newKey(em: EntityManager, status: SigningKeyStatus): Promise<SigningKey> {
+    const kid = randomUUID();
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
+    const jwk: JWK = await exportJWK(publicKey);
+    const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', privateKey));
+    return em.create(SigningKeySchema, {
+      kid,
+      algorithm: SIGNING_ALGORITHM,
+      publicJwk: { kid, kty: jwk.kty ?? 'OKP', crv: jwk.crv ?? 'Ed25519', x: jwk.x ?? '', alg: SIGNING_ALGORITHM, use: 'sig' },
+      privateKeyEncrypted: this.#encryption.encrypt(der, kid),
+      status,
+      createdAt: new Date(),
+      rotatedAt: null,
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import type { AuthServiceServer } from '#gen/egp/auth/v1/auth_service';
+import { AppError } from '#libs/errors';
+import type { AsyncHandlers } from '#libs/grpc';
+import type { Principal, UserPrincipal } from '#libs/identity';
+import { changePassword, type PasswordChangeDeps } from '../domain/password-change.ts';
+import { loginWithPassword, type PasswordLoginDeps } from '../domain/password-login.ts';
+import { registerUser, type RegistrationDeps } from '../domain/registration.ts';
+import { logout, refreshSession, type SessionLifecycleDeps } from '../domain/session-lifecycle.ts';
+import type { SigningKeyStore } from '../domain/signing-keys.ts';
+import { getUser } from '../domain/user-directory.ts';
+import { toTokenPair, toUserMessage } from './user-mapper.ts';
+
+export interface AuthHandlerDeps {
+  registration: RegistrationDeps;
+  login: PasswordLoginDeps;
+  lifecycle: SessionLifecycleDeps;
+  passwordChange: PasswordChangeDeps;
+  keys: SigningKeyStore;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Sign-up, sign-in and refresh are made by the gateway for anonymous callers. */
+function clientIp(principal: Principal): string {
+  if (principal.kind !== 'anonymous') throw AppError.forbidden('This call is made without a signed-in user.');
+  return principal.ip ?? 'unknown';
+}
+
+/** Self-service needs the user's own access token; a down-scoped service token is not enough. */
+function ownUser(principal: Principal): UserPrincipal {
+  if (principal.kind !== 'user' || principal.tokenType !== 'access') throw AppError.unauthenticated();
+  return principal;
+}
+
+export function authHandlers(deps: AuthHandlerDeps): AsyncHandlers<AuthServiceServer> {
+  return {
+    register: async (request, { principal }) => {
+      const result = await registerUser(deps.registration, { ...request, ip: clientIp(principal) });
+      return { user: toUserMessage(result), tokens: toTokenPair(result.tokens) };
+    },
+    login: async (request, { principal }) => {
+      const result = await loginWithPassword(deps.login, { ...request, ip: clientIp(principal) });
+      return { user: toUserMessage(result), tokens: toTokenPair(result.tokens) };
+    },
+    refresh: async ({ refreshToken }, { principal }) => {
+      clientIp(principal);
+      return { tokens: toTokenPair(await refreshSession(deps.lifecycle, refreshToken)) };
+    },
+    logout: async ({ refreshToken }, { principal }) => {
+      const user = ownUser(principal);
+      await logout(deps.lifecycle, user.userId, user.sessionId, refreshToken);
+      return {};
+    },
+    changePassword: async ({ currentPassword, newPassword }, { principal }) => {
+      const user = ownUser(principal);
+      await changePassword(deps.passwordChange, {
+        userId: user.userId,
+        sessionId: user.sessionId,
+        ip: user.ip ?? 'unknown',
+        currentPassword,
+        newPassword,
+      });
+      return {};
+    },
+    getUser: async ({ userId }, { principal }) => {
+      if (!UUID.test(userId)) throw AppError.notFound('User');
+      return { user: toUserMessage(await getUser(deps.login.em, principal, userId)) };
+    },
+    getJwks: async () => ({ keys: deps.keys.publicKeys() }),
+    rotateSigningKeys: async (_request, { principal }) => {
+      if (principal.kind !== 'service') throw AppError.forbidden();
+      return { currentKid: await deps.keys.rotate() };
+    },
+  };
+}

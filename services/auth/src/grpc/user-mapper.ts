@@ -1,0 +1,22 @@
+import type { TokenPair, User as UserMessage } from '#gen/egp/auth/v1/auth_service';
+import type { IssuedTokens, UserView } from '../domain/auth-result.ts';
+
+export function toUserMessage({ user, wallets }: UserView): UserMessage {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    wallets: wallets.map((wallet) => ({ address: wallet.address, chainId: wallet.chainId })),
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
+
+export function toTokenPair(tokens: IssuedTokens): TokenPair {
+  return {
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    tokenType: tokens.tokenType,
+    expiresIn: tokens.expiresIn,
+  };
+}

@@ -1,0 +1,90 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuthServiceService, type AuthServiceServer } from '#gen/egp/auth/v1/auth_service';
+import { openServiceOrm } from '#libs/db';
+import { connectNats, ensureEventStream, OutboxRelay } from '#libs/events';
+import { GrpcServer } from '#libs/grpc';
+import { AssertionSigner } from '#libs/identity';
+import type { Logger } from '#libs/logging';
+import { createRateLimiter } from '#libs/rate-limit';
+import { connectRedis } from '#libs/redis';
+import { SessionRevocationList } from '#libs/session-revocation';
+import type { AuthConfig } from './config.ts';
+import { authEntities } from './db/entities/index.ts';
+import { authMigrations } from './db/migrations/index.ts';
+import { IpLimits } from './domain/ip-limits.ts';
+import { KeyEncryption } from './domain/key-encryption.ts';
+import { LoginThrottle } from './domain/login-throttle.ts';
+import { PasswordHasher } from './domain/password-hasher.ts';
+import { SessionFactory } from './domain/sessions.ts';
+import { SigningKeyStore } from './domain/signing-keys.ts';
+import { TokenIssuer } from './domain/token-issuer.ts';
+import { authHandlers } from './grpc/auth-handlers.ts';
+
+export const SERVICE = 'auth';
+
+export interface RunningService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The auth service's composition root: connects its dependencies and serves gRPC. */
+export async function startAuthService(config: Readonly<AuthConfig>, logger: Logger): Promise<RunningService> {
+  const orm = await openServiceOrm({ databaseUrl: config.DATABASE_URL, schema: SERVICE, entities: authEntities, migrations: authMigrations, logger });
+  const em = orm.em as unknown as EntityManager;
+  const redis = await connectRedis(config.REDIS_URL, logger);
+  const nats = await connectNats(config.NATS_URL, SERVICE);
+  await ensureEventStream(nats, config.EVENTS_STREAM, config.EVENTS_SUBJECT_PREFIX);
+  const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger });
+  relay.start();
+
+  const keys = new SigningKeyStore(em, new KeyEncryption(config.AUTH_KEY_ENCRYPTION_KEY), logger);
+  await keys.initialize();
+  const keyRefresh = setInterval(() => void keys.reload().catch((error: unknown) => logger.warn({ err: error }, 'key reload failed')), config.SIGNING_KEY_REFRESH_SECONDS * 1000);
+
+  const hasher = new PasswordHasher(
+    { memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM },
+    config.PASSWORD_HASH_CONCURRENCY,
+  );
+  const sessions = new SessionFactory(config.REFRESH_TOKEN_TTL_SECONDS);
+  const tokens = new TokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const revocations = new SessionRevocationList(redis, config.REDIS_KEY_PREFIX, config.ACCESS_TOKEN_TTL_SECONDS);
+  const throttle = new LoginThrottle(redis, config.REDIS_KEY_PREFIX, {
+    perAccountIp: config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP,
+    perAccount: config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,
+    windowSeconds: config.LOGIN_ATTEMPT_WINDOW_SECONDS,
+    baseBlockSeconds: config.LOGIN_BLOCK_BASE_SECONDS,
+    maxBlockSeconds: config.LOGIN_BLOCK_MAX_SECONDS,
+    accountBlockSeconds: config.LOGIN_ACCOUNT_BLOCK_SECONDS,
+  });
+  const ipLimits = new IpLimits(createRateLimiter(redis, `${config.REDIS_KEY_PREFIX}rl:auth:`), {
+    login: { limit: config.LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE, windowSeconds: 60 },
+    register: { limit: config.REGISTER_RATE_LIMIT_PER_IP_PER_HOUR, windowSeconds: 3600 },
+  });
+  const afterCommit = () => relay.notify();
+  const lifecycle = { em, sessions, tokens, revocations, refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
+
+  const server = new GrpcServer({ name: SERVICE, logger, assertions: new AssertionSigner(config.INTERNAL_AUTH_SECRET), shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
+  server.add<AuthServiceServer>(
+    AuthServiceService,
+    authHandlers({
+      registration: { em, hasher, sessions, tokens, ipLimits, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit },
+      login: { em, hasher, sessions, tokens, throttle, ipLimits },
+      lifecycle,
+      passwordChange: { em, hasher, throttle, lifecycle, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit },
+      keys,
+    }),
+  );
+  const port = await server.listen(config.AUTH_GRPC_ADDR);
+
+  return {
+    port,
+    async stop() {
+      clearInterval(keyRefresh);
+      await server.shutdown();
+      await relay.stop();
+      await nats.drain();
+      redis.destroy();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '#libs/errors';
+import type { Principal } from '#libs/identity';
+import { ProfileSchema, type Profile } from '../db/entities/index.ts';
+
+export interface ProfileSeed {
+  userId: string;
+  displayName: string;
+  createdAt: Date;
+}
+
+/**
+ * Inserts the profile unless it exists. Both the `user.registered` consumer and the
+ * read-repair path call this, so whichever comes first wins and the other is a no-op.
+ */
+export async function ensureProfile(em: EntityManager, seed: ProfileSeed): Promise<void> {
+  await em.execute(
+    `insert into "profile_data"."profiles" ("user_id", "display_name", "avatar_url", "created_at", "updated_at")
+     values (?, ?, null, ?, ?) on conflict ("user_id") do nothing`,
+    [seed.userId, seed.displayName, seed.createdAt, seed.createdAt],
+  );
+}
+
+/** Looks up the profile; when the registration event has not arrived yet, asks `fetchSeed` for it. */
+export async function getProfile(
+  em: EntityManager,
+  principal: Principal,
+  userId: string,
+  fetchSeed: () => Promise<ProfileSeed>,
+): Promise<Profile> {
+  const mayRead = principal.kind === 'service' || (principal.kind === 'user' && principal.userId === userId);
+  if (!mayRead) throw AppError.notFound('Profile');
+  const fork = em.fork();
+  const existing = await fork.findOne(ProfileSchema, { userId });
+  if (existing) return existing;
+  await ensureProfile(fork, await fetchSeed());
+  const created = await fork.findOne(ProfileSchema, { userId }, { refresh: true });
+  if (!created) throw AppError.notFound('Profile');
+  return created;
+}
+
+export interface ProfileChanges {
+  displayName?: string | undefined;
+  /** A URL to set, `null` to remove, `undefined` to leave as is. */
+  avatarUrl?: string | null | undefined;
+}
+
+const MAX_DISPLAY_NAME = 100;
+
+/** Validates profile edits here too, not only at the gateway: the service owns its invariants. */
+export function assertValidChanges(changes: ProfileChanges): void {
+  const fields = [];
+  if (changes.displayName !== undefined) {
+    const length = [...changes.displayName.trim()].length;
+    if (length < 1 || length > MAX_DISPLAY_NAME) fields.push({ field: 'display_name', message: `must be 1 to ${MAX_DISPLAY_NAME} characters` });
+  }
+  if (typeof changes.avatarUrl === 'string' && !isHttpsUrl(changes.avatarUrl)) {
+    fields.push({ field: 'avatar_url', message: 'must be an absolute https URL' });
+  }
+  if (fields.length > 0) throw AppError.validation('Invalid profile.', fields);
+}
+
+function isHttpsUrl(value: string): boolean {
+  if (value.length > 2048) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname.length > 0 && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
