@@ -1,1 +1,2 @@
 export { connectRedis, type Redis } from './connect.ts';
+export { failClosed } from './unavailable.ts';

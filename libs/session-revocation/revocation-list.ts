@@ -1,3 +1,5 @@
+import { failClosed } from '#libs/redis';
+
 /** The few Redis commands the list needs, so any node-redis client (or a test double) fits. */
 export interface RevocationStore {
   set(key: string, value: string, options: { EX: number }): Promise<unknown>;
@@ -23,11 +25,11 @@ export class SessionRevocationList {
   }
 
   async revoke(sessionIds: string[]): Promise<void> {
-    await Promise.all(sessionIds.map((sessionId) => this.#store.set(this.#prefix + sessionId, '1', { EX: this.#ttlSeconds })));
+    await failClosed(() => Promise.all(sessionIds.map((sessionId) => this.#store.set(this.#prefix + sessionId, '1', { EX: this.#ttlSeconds }))));
   }
 
-  /** Throws when the store is unreachable: callers fail closed. */
+  /** Throws UNAVAILABLE when the store is unreachable: callers fail closed. */
   async isRevoked(sessionId: string): Promise<boolean> {
-    return (await this.#store.exists([this.#prefix + sessionId])) > 0;
+    return (await failClosed(() => this.#store.exists([this.#prefix + sessionId]))) > 0;
   }
 }

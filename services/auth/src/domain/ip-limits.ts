@@ -1,5 +1,6 @@
 import { AppError } from '#libs/errors';
 import type { RateLimiter, RateLimitRule } from '#libs/rate-limit';
+import { failClosed } from '#libs/redis';
 
 export interface IpLimitRules {
   login: RateLimitRule;
@@ -17,7 +18,7 @@ export class IpLimits {
   }
 
   async consume(action: keyof IpLimitRules, ip: string): Promise<void> {
-    const result = await this.#limiter.consume(`${action}:${ip}`, this.#rules[action]);
+    const result = await failClosed(() => this.#limiter.consume(`${action}:${ip}`, this.#rules[action]));
     if (!result.allowed) {
       throw new AppError('RATE_LIMITED', 'Too many requests from this address; try again later.', {
         retryAfterSeconds: result.retryAfterSeconds,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '#libs/errors';
+import { failClosed } from '#libs/redis';
 
 /** The Redis commands the throttle uses; a node-redis client satisfies it. */
 export interface ThrottleStore {
@@ -81,10 +82,10 @@ export class LoginThrottle {
     const keys = this.#keys(account, ip);
     const limits = this.#limits;
     const retryAfter = Number(
-      await this.#store.eval(ATTEMPT_SCRIPT, {
+      await failClosed(() => this.#store.eval(ATTEMPT_SCRIPT, {
         keys: [...keys.pair, ...keys.account],
         arguments: [limits.windowSeconds, limits.perAccountIp, limits.baseBlockSeconds, limits.maxBlockSeconds, limits.perAccount, limits.accountBlockSeconds, limits.accountBlockSeconds].map(String),
-      }),
+      })),
     );
     if (retryAfter > 0) {
       throw new AppError('RATE_LIMITED', 'Too many attempts; try again later.', { retryAfterSeconds: retryAfter });
@@ -97,6 +98,6 @@ export class LoginThrottle {
    */
   async succeeded(account: string, ip: string): Promise<void> {
     const keys = this.#keys(account, ip);
-    await this.#store.eval(SUCCESS_SCRIPT, { keys: [...keys.pair, keys.account[0] ?? ''], arguments: [] });
+    await failClosed(() => this.#store.eval(SUCCESS_SCRIPT, { keys: [...keys.pair, keys.account[0] ?? ''], arguments: [] }));
   }
 }
