@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app.ts';
+import { connectTestRedis, postJson, startTestGateway, type TestGateway, type TestRedis } from './testing/harness.ts';
+import { createSigningKey } from './testing/tokens.ts';
+
+const register = '/api/v1/auth/register';
+
+describe(createApp.name, () => {
+  let redis: TestRedis;
+  let sut: TestGateway;
+
+  beforeAll(async () => {
+    redis = await connectTestRedis();
+    sut = await startTestGateway({
+      redis,
+      signingKey: await createSigningKey(),
+      probes: [{ name: 'auth', check: async () => undefined }, { name: 'org', check: () => Promise.reject(new Error('down')) }],
+    });
+  });
+
+  afterAll(async () => {
+    await sut.close();
+    await redis.close();
+  });
+
+  describe('request ids', () => {
+    it('generates a UUID when the client sent none', async () => {
+      const response = await fetch(`${sut.url}/healthz`);
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('echoes a sane one, also on errors', async () => {
+      const response = await fetch(`${sut.url}/nowhere`, { headers: { 'X-Request-Id': 'client-abc.123_x' } });
+      expect(response.headers.get('x-request-id')).toBe('client-abc.123_x');
+      expect(await response.json()).toMatchObject({ request_id: 'client-abc.123_x' });
+    });
+
+    it.each([['x'.repeat(129)], ['has space'], ['<script>']])('replaces an unsafe one (%s)', async (offered) => {
+      const response = await fetch(`${sut.url}/healthz`, { headers: { 'X-Request-Id': offered } });
+      expect(response.headers.get('x-request-id')).not.toBe(offered);
+    });
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const response = await fetch(`${sut.url}/api/v1/nope`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ type: 'https://egp.dev/problems/not-found', code: 'NOT_FOUND', status: 404 });
+  });
+
+  describe('request bodies', () => {
+    it('refuses a body that is not JSON with 415', async () => {
+      const response = await fetch(`${sut.url}${register}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    });
+
+    it('refuses a form post with 415', async () => {
+      const response = await fetch(`${sut.url}${register}`, { method: 'POST', body: new URLSearchParams({ email: 'a@b.co' }) });
+      expect(response.status).toBe(415);
+    });
+
+    it('refuses more than 1 MiB with 413', async () => {
+      const response = await postJson(`${sut.url}${register}`, { email: 'a@b.co', password: 'x'.repeat(1024 * 1024) });
+      expect(response.status).toBe(413);
+      expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    });
+
+    it('refuses malformed JSON with 400', async () => {
+      const response = await postJson(`${sut.url}${register}`, '{"email": "a@b.co",');
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'The body is not valid JSON.' });
+    });
+
+    it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key anywhere in the body', async (key) => {
+      const response = await postJson(`${sut.url}${register}`, `{"email":"a@b.co","password":"p","x":{"${key}":{"admin":true}}}`);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ errors: [{ field: `x.${key}` }] });
+    });
+  });
+
+  describe('documentation', () => {
+    it('serves an OpenAPI 3.1 document with the slice routes', async () => {
+      const document = (await (await fetch(`${sut.url}/api/v1/openapi.json`)).json()) as {
+        openapi: string;
+        paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+      };
+      expect(document.openapi).toBe('3.1.0');
+      expect(document.paths['/api/v1/auth/register']?.post?.responses).toHaveProperty('201');
+      expect(document.paths['/api/v1/auth/register']?.post?.requestBody).toBeDefined();
+      expect(document.paths['/api/v1/auth/login']?.post?.responses).toHaveProperty('401');
+      expect(document.paths['/api/v1/users/me']?.get?.responses).toHaveProperty('200');
+      expect(document.paths['/.well-known/jwks.json']?.get?.responses).toHaveProperty('200');
+    });
+
+    it('renders a self-contained HTML reference', async () => {
+      const response = await fetch(`${sut.url}/docs`);
+      const html = await response.text();
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(html).toContain('/api/v1/users/me');
+      expect(html).not.toMatch(/<script|https?:\/\/cdn/i);
+    });
+  });
+
+  describe('operations', () => {
+    it('reports liveness without checking dependencies', async () => {
+      expect((await fetch(`${sut.url}/healthz`)).status).toBe(200);
+    });
+
+    it('reports readiness as a 503 problem naming what is down', async () => {
+      const response = await fetch(`${sut.url}/readyz`);
+      expect(response.status).toBe(503);
+      const problem = (await response.json()) as { detail: string; errors: Array<{ field: string }> };
+      expect(problem.errors.map((error) => error.field)).toEqual(['org']);
+    });
+
+    it('exposes Prometheus metrics, including request durations by route', async () => {
+      await fetch(`${sut.url}/healthz`);
+      const text = await (await fetch(`${sut.url}/metrics`)).text();
+      expect(text).toContain('process_cpu_user_seconds_total');
+      expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\}/);
+    });
+
+    it('sets the usual security headers', async () => {
+      const response = await fetch(`${sut.url}/healthz`);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    });
+  });
+});

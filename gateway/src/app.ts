@@ -1,0 +1,80 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from '#libs/logging';
+import { createRateLimiter, type RateLimitRedis } from '#libs/rate-limit';
+import type { AccessTokenVerifier } from './auth/access-token-verifier.ts';
+import type { DependencyProbe, GatewayClients } from './clients/types.ts';
+import type { GatewayConfig } from './config.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { errorHandler, notFound } from './middleware/error-handler.ts';
+import { jsonBody } from './middleware/json-body.ts';
+import { createHttpMetrics } from './middleware/metrics.ts';
+import { ipRateLimit } from './middleware/rate-limit.ts';
+import { requestId } from './middleware/request-id.ts';
+import { createApiRouter } from './openapi/define-route.ts';
+import { buildOpenApiDocument } from './openapi/document.ts';
+import { authRoutes } from './routes/auth.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { userRoutes } from './routes/users.ts';
+import { wellKnownRoutes } from './routes/well-known.ts';
+
+/** What the gateway uses of Redis: rate-limit scripts and a readiness ping. */
+export interface GatewayRedis extends RateLimitRedis {
+  ping(): Promise<unknown>;
+}
+
+/** Everything the app talks to, passed in so tests can supply their own. */
+export interface AppDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  clients: GatewayClients;
+  /** Health checks of the downstream gRPC services (Redis is checked through `redis`). */
+  probes: DependencyProbe[];
+  redis: GatewayRedis;
+  tokenVerifier: AccessTokenVerifier;
+  /** True once shutdown began; /readyz then fails. */
+  isDraining?: () => boolean;
+}
+
+/** Paths behind the per-IP rate limit (the operations endpoints are not). */
+const limitedPaths = ['/api', '/.well-known'];
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, clients } = deps;
+  const metrics = createHttpMetrics();
+  const limiter = createRateLimiter(deps.redis, `${config.REDIS_KEY_PREFIX}rl:gateway:`);
+  const redisProbe: DependencyProbe = { name: 'redis', check: async () => void (await deps.redis.ping()) };
+
+  const api = createApiRouter(config.GRPC_TIMEOUT_MS);
+  authRoutes(api, clients);
+  userRoutes(api, clients);
+  wellKnownRoutes(api, clients);
+  const document = buildOpenApiDocument(api.operations, { title: 'EGP Accounts', version: '1.0.0' });
+
+  const app = express();
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('etag', false);
+  app.disable('x-powered-by');
+
+  app.use(requestId());
+  app.use(accessLog(logger, metrics.requestDuration));
+  app.use(helmet());
+  app.use(
+    opsRoutes({
+      probes: [redisProbe, ...deps.probes],
+      metrics: metrics.registry,
+      logger,
+      isDraining: deps.isDraining ?? (() => false),
+    }),
+  );
+  app.use(limitedPaths, ipRateLimit(limiter, config.RATE_LIMIT_IP_PER_MINUTE));
+  app.use(jsonBody(config.BODY_LIMIT_BYTES));
+  app.use(docsRoutes(document));
+  app.use(limitedPaths, authenticate(deps.tokenVerifier));
+  app.use(api.express);
+  app.use(notFound());
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '#libs/config';
+import { loadGatewayConfig } from './config.ts';
+
+const required = { REDIS_URL: 'redis://127.0.0.1:6379', INTERNAL_AUTH_SECRET: 'x'.repeat(32) };
+
+describe(loadGatewayConfig.name, () => {
+  it('applies the documented defaults', () => {
+    const sut = loadGatewayConfig(required);
+    expect(sut).toMatchObject({
+      PORT: 8080,
+      AUTH_GRPC_ADDR: '127.0.0.1:50051',
+      PROFILE_DATA_GRPC_ADDR: '127.0.0.1:50055',
+      GRPC_TIMEOUT_MS: 5000,
+      JWT_ISSUER: 'egp-accounts',
+      JWT_AUDIENCE: 'egp-api',
+      JWKS_CACHE_TTL_SECONDS: 300,
+      JWKS_REFETCH_COOLDOWN_SECONDS: 30,
+      RATE_LIMIT_IP_PER_MINUTE: 600,
+      TRUST_PROXY: 'loopback',
+      BODY_LIMIT_BYTES: 1_048_576,
+    });
+  });
+
+  it.each([
+    ['2', 2],
+    ['false', false],
+    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
+  ] as const)('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadGatewayConfig({ ...required, TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it('refuses to trust every proxy', () => {
+    expect(() => loadGatewayConfig({ ...required, TRUST_PROXY: 'true' })).toThrow(ConfigError);
+  });
+});

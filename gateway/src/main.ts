@@ -1,0 +1,74 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createClient } from 'redis';
+import { AssertionSigner } from '#libs/identity';
+import { createLogger } from '#libs/logging';
+import { createApp } from './app.ts';
+import { createAccessTokenVerifier } from './auth/access-token-verifier.ts';
+import { JwksKeyStore } from './auth/jwks-key-store.ts';
+import { connectGrpcServices } from './clients/grpc-clients.ts';
+import { loadGatewayConfig } from './config.ts';
+
+const config = loadGatewayConfig();
+const logger = createLogger('gateway', config.LOG_LEVEL);
+
+// Commands fail fast while Redis is away (no offline queue, 1 s timeout) so the rate
+// limiter answers 503 instead of piling requests up; the client reconnects by itself.
+const redis = createClient({
+  url: config.REDIS_URL,
+  disableOfflineQueue: true,
+  commandOptions: { timeout: 1_000 },
+  socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
+});
+redis.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error'));
+await redis.connect();
+
+const grpc = connectGrpcServices(config, new AssertionSigner(config.INTERNAL_AUTH_SECRET));
+const keys = new JwksKeyStore(
+  async () => (await grpc.clients.auth.getJwks({}, { principal: { kind: 'service', service: 'gateway' }, idempotent: true })).keys,
+  { ttlSeconds: config.JWKS_CACHE_TTL_SECONDS, refetchCooldownSeconds: config.JWKS_REFETCH_COOLDOWN_SECONDS },
+);
+const tokenVerifier = createAccessTokenVerifier(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+
+let draining = false;
+const app = createApp({
+  config,
+  logger,
+  clients: grpc.clients,
+  probes: grpc.probes,
+  redis,
+  tokenVerifier,
+  isDraining: () => draining,
+});
+
+const server = app.listen(config.PORT);
+await once(server, 'listening');
+logger.info({ port: (server.address() as AddressInfo).port }, 'gateway listening');
+
+/** Stop accepting, let in-flight requests finish (up to the grace period), then close clients. */
+async function shutdown(signal: string): Promise<void> {
+  if (draining) return;
+  draining = true;
+  logger.info({ signal }, 'shutting down');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const grace = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+  grace.unref();
+  await closed;
+  clearTimeout(grace);
+  grpc.close();
+  await redis.close();
+  logger.info('gateway stopped');
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    shutdown(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

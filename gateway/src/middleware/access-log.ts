@@ -1,0 +1,39 @@
+import type { Request, RequestHandler } from 'express';
+import { withRequestId, type Logger } from '#libs/logging';
+import type { Histogram } from 'prom-client';
+
+/** Probes and scrapes would drown the log; they are logged at debug level only. */
+const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * The matched route pattern (`/api/v1/users/me`), never the raw URL: it keeps metric
+ * labels bounded and keeps ids and query strings (which may hold secrets) out of logs.
+ */
+export function routeLabel(req: Request): string {
+  const route: unknown = req.route;
+  const pattern = typeof route === 'object' && route !== null && 'path' in route ? route.path : undefined;
+  return typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : 'unmatched';
+}
+
+/**
+ * One log line and one histogram sample per finished request, in the spirit of pino-http
+ * but without its request/response dumps (bodies and headers may carry credentials).
+ */
+export function accessLog(logger: Logger, duration: Histogram<'method' | 'route' | 'status'>): RequestHandler {
+  return (req, res, next) => {
+    res.on('finish', () => {
+      const seconds = (performance.now() - req.receivedAt) / 1000;
+      const route = routeLabel(req);
+      duration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      const level = quietPaths.has(req.path) ? 'debug' : res.statusCode >= 500 ? 'warn' : 'info';
+      // 'finish' fires outside the request's async context, so the id is restored explicitly.
+      withRequestId(req.requestId, () =>
+        logger[level](
+          { method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), ip: req.ip },
+          'request completed',
+        ),
+      );
+    });
+    next();
+  };
+}

@@ -1,0 +1,75 @@
+import { AsyncResource } from 'node:async_hooks';
+import express, { type Request, type RequestHandler } from 'express';
+import { AppError } from '#libs/errors';
+
+/** Keys that could reach an object's prototype if a body were ever merged naively. */
+const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_DEPTH = 64;
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/** Rejects prototype-pollution keys and absurd nesting anywhere in a parsed body. */
+function assertSafeKeys(value: unknown, path: string, depth: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth > MAX_DEPTH) throw AppError.validation(`The body nests deeper than ${MAX_DEPTH} levels.`);
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path === '' ? key : `${path}.${key}`;
+    if (forbiddenKeys.has(key)) {
+      throw AppError.validation('The body contains a forbidden key.', [{ field: childPath, message: 'Forbidden key.' }]);
+    }
+    assertSafeKeys(child, childPath, depth + 1);
+  }
+}
+
+/** body-parser's failures, rephrased as our error codes. */
+function toAppError(error: { type?: string }, limitBytes: number): AppError {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', `The body exceeds ${limitBytes} bytes.`);
+    case 'entity.parse.failed':
+      return AppError.validation('The body is not valid JSON.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON as UTF-8, without content encoding.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return AppError.validation('The body was incomplete.');
+    default:
+      return AppError.internal(error);
+  }
+}
+
+/**
+ * JSON bodies only: anything else with a body is a 415, more than `limitBytes` a 413,
+ * broken JSON a 400. Parsed bodies are checked for prototype keys before any route sees them.
+ */
+export function jsonBody(limitBytes: number): RequestHandler {
+  const parse = express.json({ limit: limitBytes, strict: true, type: 'application/json' });
+  return (req, res, next) => {
+    if (!hasBody(req)) {
+      next();
+      return;
+    }
+    if (!req.is('application/json')) {
+      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json.'));
+      return;
+    }
+    // body-parser may call back from stream events, outside the request's async context; rebind
+    // so the rest of the chain keeps the request id in its log lines.
+    const afterParse = AsyncResource.bind((error?: unknown) => {
+      if (error !== undefined && error !== null) {
+        next(toAppError(error, limitBytes));
+        return;
+      }
+      try {
+        assertSafeKeys(req.body, '', 0);
+        next();
+      } catch (unsafe) {
+        next(unsafe);
+      }
+    });
+    parse(req, res, afterParse);
+  };
+}

@@ -1,0 +1,19 @@
+import type { GatewayClients } from '../clients/types.ts';
+import { defineRoute, type ApiRouter } from '../openapi/define-route.ts';
+import { jwksSchema } from '../schemas/jwks.ts';
+
+export function wellKnownRoutes(router: ApiRouter, { auth }: GatewayClients): void {
+  defineRoute(
+    router,
+    {
+      method: 'get',
+      path: '/.well-known/jwks.json',
+      summary: 'Public keys that sign access tokens (current and previous)',
+      tags: ['Authentication'],
+      auth: 'none',
+      responses: { 200: jwksSchema },
+      headers: { 'Cache-Control': 'public, max-age=300' },
+    },
+    async ({ call }) => auth.getJwks({}, { ...call, idempotent: true }),
+  );
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { TokenPair, User } from '#gen/egp/auth/v1/auth_service';
+import { AppError } from '#libs/errors';
+import { writableBody } from '../middleware/validation.ts';
+import { toUserView, userSchema } from './user.ts';
+
+/** Trimmed, at most 254 characters (RFC 5321's path limit), then a plausible address. */
+export const emailField = z.string().trim().max(254).check(z.email());
+
+/**
+ * Length only at the edge: > 128 is refused before anything hashes it. The auth service
+ * applies the real rules (minimum 8, organization policy, common passwords).
+ */
+export const passwordField = z.string().min(1).max(128);
+
+export const displayNameField = z.string().trim().min(1).max(100);
+
+export const registerBody = writableBody({
+  email: emailField,
+  password: passwordField,
+  display_name: displayNameField.optional(),
+});
+
+export const loginBody = writableBody({
+  email: emailField,
+  password: passwordField,
+});
+
+export const authResultSchema = z.object({
+  user: userSchema,
+  access_token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int().meta({ description: 'Seconds until the access token expires' }),
+});
+
+/** Register and Login answer the same shape. */
+export function toAuthResult(response: { user?: User | undefined; tokens?: TokenPair | undefined }): z.input<typeof authResultSchema> {
+  const { user, tokens } = response;
+  if (!user || !tokens) throw AppError.internal(new Error('auth returned no user or tokens'));
+  return {
+    user: toUserView(user),
+    access_token: tokens.accessToken,
+    refresh_token: tokens.refreshToken,
+    token_type: 'Bearer',
+    expires_in: tokens.expiresIn,
+  };
+}
