@@ -30,6 +30,7 @@ describe(GrpcServer.name, () => {
       logout: unimplemented,
       changePassword: unimplemented,
       rotateSigningKeys: unimplemented,
+      exchangeToken: unimplemented,
       getJwks: async () => ({ keys: [] }),
     });
     address = `127.0.0.1:${await sut.listen('127.0.0.1:0')}`;

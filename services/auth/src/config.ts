@@ -4,6 +4,8 @@ import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig } from '
 
 const authEnv = infrastructureEnv.extend({
   AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
+  ORG_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.ORG_GRPC_ADDR),
+  GRPC_TIMEOUT_MS: envFields.positiveInt(5_000),
   /** base64 of 32 random bytes; encrypts the signing keys' private halves at rest. */
   AUTH_KEY_ENCRYPTION_KEY: z
     .string()
@@ -12,6 +14,8 @@ const authEnv = infrastructureEnv.extend({
   JWT_AUDIENCE: z.string().min(1).default('egp-api'),
   ACCESS_TOKEN_TTL_SECONDS: envFields.positiveInt(900),
   REFRESH_TOKEN_TTL_SECONDS: envFields.positiveInt(30 * 24 * 3600),
+  /** Token exchange results; capped at 15 minutes. */
+  SERVICE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
   /** argon2id parameters; OWASP's minimum is m=19456 KiB, t=2, p=1. */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).default(19_456),
   ARGON2_TIME_COST: z.coerce.number().int().min(2).default(2),

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthServiceService, type AuthServiceServer } from '#gen/egp/auth/v1/auth_service';
+import { OrgServiceService } from '#gen/egp/org/v1/org_service';
 import { openServiceOrm } from '#libs/db';
 import { connectNats, ensureEventStream, OutboxRelay } from '#libs/events';
-import { GrpcServer } from '#libs/grpc';
+import { createGrpcClient, GrpcServer } from '#libs/grpc';
 import { AssertionSigner } from '#libs/identity';
 import type { Logger } from '#libs/logging';
 import { createRateLimiter } from '#libs/rate-limit';
@@ -63,14 +64,22 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   const afterCommit = () => relay.notify();
   const lifecycle = { em, sessions, tokens, revocations, refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
 
-  const server = new GrpcServer({ name: SERVICE, logger, assertions: new AssertionSigner(config.INTERNAL_AUTH_SECRET), shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
+  const assertions = new AssertionSigner(config.INTERNAL_AUTH_SECRET);
+  const org = createGrpcClient(OrgServiceService, { address: config.ORG_GRPC_ADDR, caller: SERVICE, assertions, defaultTimeoutMs: config.GRPC_TIMEOUT_MS });
+  const orgPolicy = async (userId: string) => {
+    const { policy } = await org.getPasswordPolicyForUser({ userId }, { principal: { kind: 'service', service: SERVICE }, idempotent: true });
+    return policy ?? { minLength: config.PASSWORD_MIN_LENGTH, requireUppercase: false, requireLowercase: false, requireNumber: false, requireSymbol: false };
+  };
+
+  const server = new GrpcServer({ name: SERVICE, logger, assertions, shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
   server.add<AuthServiceServer>(
     AuthServiceService,
     authHandlers({
       registration: { em, hasher, sessions, tokens, ipLimits, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit },
       login: { em, hasher, sessions, tokens, throttle, ipLimits },
       lifecycle,
-      passwordChange: { em, hasher, throttle, lifecycle, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit },
+      passwordChange: { em, orgPolicy, hasher, throttle, lifecycle, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit },
+      exchange: { em, tokens, org, serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS },
       keys,
     }),
   );
@@ -81,6 +90,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
     async stop() {
       clearInterval(keyRefresh);
       await server.shutdown();
+      org.close();
       await relay.stop();
       await nats.drain();
       redis.destroy();

@@ -4,11 +4,13 @@ import { recordEvent } from '#libs/events';
 import { UserSchema } from '../db/entities/index.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { assertPasswordAcceptable } from './password-rules.ts';
+import { assertMeetsOrgPolicy, assertPasswordAcceptable, type OrgPasswordPolicy } from './password-rules.ts';
 import { endOtherSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
 
 export interface PasswordChangeDeps {
   em: EntityManager;
+  /** The strictest policy of the user's organizations. */
+  orgPolicy: (userId: string) => Promise<OrgPasswordPolicy>;
   hasher: PasswordHasher;
   throttle: LoginThrottle;
   lifecycle: SessionLifecycleDeps;
@@ -30,6 +32,7 @@ export interface PasswordChangeInput {
  */
 export async function changePassword(deps: PasswordChangeDeps, input: PasswordChangeInput): Promise<void> {
   assertPasswordAcceptable(input.newPassword, deps.passwordMinLength, 'new_password');
+  assertMeetsOrgPolicy(input.newPassword, await deps.orgPolicy(input.userId), 'new_password');
   const throttleKey = `user:${input.userId}`;
   await deps.throttle.attempt(throttleKey, input.ip);
   const user = await deps.em.fork().findOne(UserSchema, { id: input.userId });

@@ -7,6 +7,7 @@ import { loginWithPassword, type PasswordLoginDeps } from '../domain/password-lo
 import { registerUser, type RegistrationDeps } from '../domain/registration.ts';
 import { logout, refreshSession, type SessionLifecycleDeps } from '../domain/session-lifecycle.ts';
 import type { SigningKeyStore } from '../domain/signing-keys.ts';
+import { exchangeToken, type TokenExchangeDeps } from '../domain/token-exchange.ts';
 import { getUser } from '../domain/user-directory.ts';
 import { toTokenPair, toUserMessage } from './user-mapper.ts';
 
@@ -15,6 +16,7 @@ export interface AuthHandlerDeps {
   login: PasswordLoginDeps;
   lifecycle: SessionLifecycleDeps;
   passwordChange: PasswordChangeDeps;
+  exchange: TokenExchangeDeps;
   keys: SigningKeyStore;
 }
 
@@ -61,6 +63,11 @@ export function authHandlers(deps: AuthHandlerDeps): AsyncHandlers<AuthServiceSe
         newPassword,
       });
       return {};
+    },
+    exchangeToken: async ({ organizationId, appId, scope }, { principal, requestId, deadline }) => {
+      const user = ownUser(principal);
+      if (!UUID.test(organizationId)) throw AppError.notFound('Organization');
+      return exchangeToken(deps.exchange, { userId: user.userId, sessionId: user.sessionId, organizationId, appId, scope, call: { requestId, deadline } });
     },
     getUser: async ({ userId }, { principal }) => {
       if (!UUID.test(userId)) throw AppError.notFound('User');

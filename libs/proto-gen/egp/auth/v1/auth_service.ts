@@ -120,6 +120,23 @@ export interface RotateSigningKeysResponse {
   currentKid: string;
 }
 
+export interface ExchangeTokenRequest {
+  organizationId: string;
+  appId?:
+    | string
+    | undefined;
+  /** Space-separated scopes requested; the result never exceeds what the user's role allows. */
+  scope?: string | undefined;
+}
+
+export interface ExchangeTokenResponse {
+  accessToken: string;
+  issuedTokenType: string;
+  tokenType: string;
+  expiresIn: number;
+  scope: string;
+}
+
 function createBaseUser(): User {
   return { id: "", email: "", displayName: "", wallets: [], createdAt: "", updatedAt: "" };
 }
@@ -1812,6 +1829,264 @@ export const RotateSigningKeysResponse: MessageFns<RotateSigningKeysResponse> = 
   },
 };
 
+function createBaseExchangeTokenRequest(): ExchangeTokenRequest {
+  return { organizationId: "", appId: undefined, scope: undefined };
+}
+
+export const ExchangeTokenRequest: MessageFns<ExchangeTokenRequest> = {
+  encode(message: ExchangeTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.organizationId !== "") {
+      writer.uint32(10).string(message.organizationId);
+    }
+    if (message.appId !== undefined) {
+      writer.uint32(18).string(message.appId);
+    }
+    if (message.scope !== undefined) {
+      writer.uint32(26).string(message.scope);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExchangeTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExchangeTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.appId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.scope = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExchangeTokenRequest {
+    return {
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      appId: isSet(object.appId)
+        ? globalThis.String(object.appId)
+        : isSet(object.app_id)
+        ? globalThis.String(object.app_id)
+        : undefined,
+      scope: isSet(object.scope) ? globalThis.String(object.scope) : undefined,
+    };
+  },
+
+  toJSON(message: ExchangeTokenRequest): unknown {
+    const obj: any = {};
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.appId !== undefined) {
+      obj.appId = message.appId;
+    }
+    if (message.scope !== undefined) {
+      obj.scope = message.scope;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExchangeTokenRequest>): ExchangeTokenRequest {
+    return ExchangeTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExchangeTokenRequest>): ExchangeTokenRequest {
+    const message = createBaseExchangeTokenRequest();
+    message.organizationId = object.organizationId ?? "";
+    message.appId = object.appId ?? undefined;
+    message.scope = object.scope ?? undefined;
+    return message;
+  },
+};
+
+function createBaseExchangeTokenResponse(): ExchangeTokenResponse {
+  return { accessToken: "", issuedTokenType: "", tokenType: "", expiresIn: 0, scope: "" };
+}
+
+export const ExchangeTokenResponse: MessageFns<ExchangeTokenResponse> = {
+  encode(message: ExchangeTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accessToken !== "") {
+      writer.uint32(10).string(message.accessToken);
+    }
+    if (message.issuedTokenType !== "") {
+      writer.uint32(18).string(message.issuedTokenType);
+    }
+    if (message.tokenType !== "") {
+      writer.uint32(26).string(message.tokenType);
+    }
+    if (message.expiresIn !== 0) {
+      writer.uint32(32).int64(message.expiresIn);
+    }
+    if (message.scope !== "") {
+      writer.uint32(42).string(message.scope);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExchangeTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExchangeTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.issuedTokenType = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tokenType = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.expiresIn = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.scope = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExchangeTokenResponse {
+    return {
+      accessToken: isSet(object.accessToken)
+        ? globalThis.String(object.accessToken)
+        : isSet(object.access_token)
+        ? globalThis.String(object.access_token)
+        : "",
+      issuedTokenType: isSet(object.issuedTokenType)
+        ? globalThis.String(object.issuedTokenType)
+        : isSet(object.issued_token_type)
+        ? globalThis.String(object.issued_token_type)
+        : "",
+      tokenType: isSet(object.tokenType)
+        ? globalThis.String(object.tokenType)
+        : isSet(object.token_type)
+        ? globalThis.String(object.token_type)
+        : "",
+      expiresIn: isSet(object.expiresIn)
+        ? globalThis.Number(object.expiresIn)
+        : isSet(object.expires_in)
+        ? globalThis.Number(object.expires_in)
+        : 0,
+      scope: isSet(object.scope) ? globalThis.String(object.scope) : "",
+    };
+  },
+
+  toJSON(message: ExchangeTokenResponse): unknown {
+    const obj: any = {};
+    if (message.accessToken !== "") {
+      obj.accessToken = message.accessToken;
+    }
+    if (message.issuedTokenType !== "") {
+      obj.issuedTokenType = message.issuedTokenType;
+    }
+    if (message.tokenType !== "") {
+      obj.tokenType = message.tokenType;
+    }
+    if (message.expiresIn !== 0) {
+      obj.expiresIn = Math.round(message.expiresIn);
+    }
+    if (message.scope !== "") {
+      obj.scope = message.scope;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExchangeTokenResponse>): ExchangeTokenResponse {
+    return ExchangeTokenResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExchangeTokenResponse>): ExchangeTokenResponse {
+    const message = createBaseExchangeTokenResponse();
+    message.accessToken = object.accessToken ?? "";
+    message.issuedTokenType = object.issuedTokenType ?? "";
+    message.tokenType = object.tokenType ?? "";
+    message.expiresIn = object.expiresIn ?? 0;
+    message.scope = object.scope ?? "";
+    return message;
+  },
+};
+
 /**
  * AuthService owns credentials, sessions and the token signing keys.
  * Every call carries the gateway's signed assertion (metadata `x-egp-assertion`);
@@ -1914,6 +2189,21 @@ export const AuthServiceService = {
     responseDeserialize: (value: Buffer): ChangePasswordResponse => ChangePasswordResponse.decode(value),
   },
   /**
+   * Exchanges the caller's access token for a service token bound to one organization
+   * (and app), carrying how the user signed in (`amr`); lives at most 15 minutes.
+   * Caller: a user (access token) who is a member of the organization.
+   */
+  exchangeToken: {
+    path: "/egp.auth.v1.AuthService/ExchangeToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ExchangeTokenRequest): Buffer => Buffer.from(ExchangeTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExchangeTokenRequest => ExchangeTokenRequest.decode(value),
+    responseSerialize: (value: ExchangeTokenResponse): Buffer =>
+      Buffer.from(ExchangeTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExchangeTokenResponse => ExchangeTokenResponse.decode(value),
+  },
+  /**
    * Promotes the next signing key to current and publishes a new next key.
    * Caller: an internal service or operator tooling (service principal).
    */
@@ -1967,6 +2257,12 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    * Caller: the user themself (access token, not a service token).
    */
   changePassword: handleUnaryCall<ChangePasswordRequest, ChangePasswordResponse>;
+  /**
+   * Exchanges the caller's access token for a service token bound to one organization
+   * (and app), carrying how the user signed in (`amr`); lives at most 15 minutes.
+   * Caller: a user (access token) who is a member of the organization.
+   */
+  exchangeToken: handleUnaryCall<ExchangeTokenRequest, ExchangeTokenResponse>;
   /**
    * Promotes the next signing key to current and publishes a new next key.
    * Caller: an internal service or operator tooling (service principal).
@@ -2108,6 +2404,26 @@ export interface AuthServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ChangePasswordResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Exchanges the caller's access token for a service token bound to one organization
+   * (and app), carrying how the user signed in (`amr`); lives at most 15 minutes.
+   * Caller: a user (access token) who is a member of the organization.
+   */
+  exchangeToken(
+    request: ExchangeTokenRequest,
+    callback: (error: ServiceError | null, response: ExchangeTokenResponse) => void,
+  ): ClientUnaryCall;
+  exchangeToken(
+    request: ExchangeTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ExchangeTokenResponse) => void,
+  ): ClientUnaryCall;
+  exchangeToken(
+    request: ExchangeTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ExchangeTokenResponse) => void,
   ): ClientUnaryCall;
   /**
    * Promotes the next signing key to current and publishes a new next key.

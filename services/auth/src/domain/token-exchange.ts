@@ -1,0 +1,78 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OrgServiceService } from '#gen/egp/org/v1/org_service';
+import { AppError } from '#libs/errors';
+import type { AsyncClient, CallOptions } from '#libs/grpc';
+import { SessionSchema } from '../db/entities/index.ts';
+import type { TokenIssuer } from './token-issuer.ts';
+
+export const ISSUED_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** The scopes a service token may carry, and the least role that may hold each. */
+const scopeMinimumRole: Record<string, 'MEMBER' | 'ADMIN'> = {
+  'members:read': 'MEMBER',
+  'custom_data:read': 'MEMBER',
+  'inventory:read': 'MEMBER',
+  'system_data:read': 'ADMIN',
+  'system_data:write': 'ADMIN',
+  'inventory:write': 'ADMIN',
+};
+
+/** How a session's `amr` maps onto an organization's `login_methods`. */
+const loginMethodByAmr: Record<string, string> = { pwd: 'email_password', siwe: 'web3_siwe' };
+
+export interface TokenExchangeDeps {
+  em: EntityManager;
+  tokens: TokenIssuer;
+  org: AsyncClient<typeof OrgServiceService>;
+  serviceTokenTtlSeconds: number;
+}
+
+export interface TokenExchangeInput {
+  userId: string;
+  sessionId: string;
+  organizationId: string;
+  appId?: string | undefined;
+  scope?: string | undefined;
+  call: Pick<CallOptions, 'requestId' | 'deadline'>;
+}
+
+function grantedScopes(requested: string | undefined, role: string): string[] {
+  const isAdmin = role === 'ADMIN' || role === 'OWNER';
+  const allowed = Object.entries(scopeMinimumRole).filter(([, minimum]) => minimum === 'MEMBER' || isAdmin).map(([scope]) => scope);
+  if (requested === undefined || requested.trim() === '') return allowed;
+  const asked = requested.trim().split(/\s+/);
+  const unknown = asked.filter((scope) => !(scope in scopeMinimumRole));
+  if (unknown.length > 0) throw AppError.validation('Unknown scope.', [{ field: 'scope', message: `unknown: ${unknown.join(' ')}` }]);
+  // Never widen: the result is what was asked for, intersected with what the role allows.
+  return asked.filter((scope) => allowed.includes(scope));
+}
+
+/**
+ * RFC 8693-style exchange of a user's access token for a service token bound to one
+ * organization. The organization's current policy decides: its allowed sign-in methods
+ * against the session's `amr`, and its 2FA requirement (no second factor exists yet, so a
+ * session can never satisfy it).
+ */
+export async function exchangeToken(deps: TokenExchangeDeps, input: TokenExchangeInput) {
+  const principal = { kind: 'service', service: 'auth' } as const;
+  const access = await deps.org.getAccess({ organizationId: input.organizationId, userId: input.userId }, { principal, ...input.call, idempotent: true });
+  const session = await deps.em.fork().findOne(SessionSchema, { id: input.sessionId, userId: input.userId, revokedAt: null });
+  if (!session) throw AppError.unauthenticated();
+  const methods = session.amr.map((amr) => loginMethodByAmr[amr]).filter((method): method is string => method !== undefined);
+  if (!methods.some((method) => access.loginMethods.includes(method))) {
+    throw new AppError('LOGIN_METHOD_NOT_ALLOWED', 'This organization does not allow the sign-in method used for this session.');
+  }
+  if (access.require2fa) {
+    throw new AppError('TWO_FACTOR_REQUIRED', 'This organization requires two-factor authentication, which this session has not completed.');
+  }
+  if (input.appId !== undefined) {
+    // Applications arrive with the app-key service; until then no app belongs to any organization.
+    throw AppError.notFound('Application');
+  }
+  const scope = grantedScopes(input.scope, access.role).join(' ');
+  const accessToken = await deps.tokens.serviceToken(
+    { userId: input.userId, sessionId: session.id, organizationId: input.organizationId, role: access.role, amr: session.amr, scope, appId: input.appId },
+    deps.serviceTokenTtlSeconds,
+  );
+  return { accessToken, issuedTokenType: ISSUED_TOKEN_TYPE, tokenType: 'Bearer', expiresIn: deps.serviceTokenTtlSeconds, scope };
+}
