@@ -36,7 +36,8 @@ describe('auth brute-force defence (real Redis)', () => {
     const codes = outcomes.map((outcome) => (outcome as { code: string }).code);
     expect(codes.filter((code) => code === 'UNAUTHENTICATED')).toHaveLength(5);
     expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(55);
-    expect(outcomes.find((outcome) => (outcome as { code: string }).code === 'RATE_LIMITED')).toMatchObject({ retryAfterSeconds: expect.any(Number) });
+    const limited = outcomes.find((outcome) => (outcome as { code: string }).code === 'RATE_LIMITED') as { retryAfterSeconds?: number };
+    expect(limited.retryAfterSeconds).toBeGreaterThan(0);
     // Even the right password is refused while the pair is blocked.
     await expect(login(email, password, '192.0.2.60')).resolves.toMatchObject({ code: 'RATE_LIMITED' });
   });
@@ -72,6 +73,6 @@ describe('auth brute-force defence (real Redis)', () => {
     redisProxy.cut();
     await expect(login(email, password, '192.0.2.54')).resolves.toMatchObject({ code: 'UNAVAILABLE' });
     redisProxy.restore();
-    await expect.poll(async () => (await login(email, password, '192.0.2.54')) as object, { timeout: 10_000, interval: 250 }).toMatchObject({ user: { email } });
+    await expect.poll(async () => (await login(email, password, '192.0.2.54')), { timeout: 10_000, interval: 250 }).toMatchObject({ user: { email } });
   });
 });

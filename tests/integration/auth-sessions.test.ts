@@ -2,25 +2,28 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionRevocationList } from '#libs/session-revocation';
-import { startAuthHarness, type AuthHarness } from '../support/auth-harness.ts';
+import type { AuthHarness } from '../support/auth-harness.ts';
+import { startAuthWithOrg, type AuthWithOrg } from '../support/auth-with-org.ts';
 import { uniqueEmail } from '../support/service-env.ts';
 
 const password = 'violet-anvil-73-harbor';
 
 describe('auth sessions and tokens (real Postgres, Redis)', () => {
+  let services: AuthWithOrg;
   let sut: AuthHarness;
   let redis: ReturnType<typeof createClient>;
   let revocations: SessionRevocationList;
 
   beforeAll(async () => {
-    sut = await startAuthHarness();
+    services = await startAuthWithOrg();
+    sut = services.auth;
     redis = createClient({ url: sut.config.REDIS_URL });
     await redis.connect();
     revocations = new SessionRevocationList(redis, sut.config.REDIS_KEY_PREFIX, sut.config.ACCESS_TOKEN_TTL_SECONDS);
   });
   afterAll(async () => {
     redis.destroy();
-    await sut.stop();
+    await services.stop();
   });
 
   async function register() {

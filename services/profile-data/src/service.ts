@@ -38,7 +38,7 @@ export async function startProfileDataService(config: Readonly<ProfileDataConfig
     types: ['user.registered'],
     logger,
     handler: async (txEm, event: EventEnvelope) => {
-      if (event.type === 'user.registered') await onUserRegistered(txEm as unknown as EntityManager, event as EventEnvelope<'user.registered'>);
+      if (event.type === 'user.registered') await onUserRegistered(txEm, event);
     },
   });
   await consumer.start();
