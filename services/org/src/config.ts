@@ -1,12 +1,20 @@
 import { z } from 'zod';
-import { defaultGrpcAddresses, envFields, loadConfig } from '#libs/config';
+import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig } from '#libs/config';
 
-// The org service has no domain yet; it starts, answers health checks and drains on SIGTERM.
-const orgEnv = z.object({
+const MAX_INVITATION_TTL_SECONDS = 30 * 24 * 3600;
+
+const orgEnv = infrastructureEnv.extend({
   ORG_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.ORG_GRPC_ADDR),
-  LOG_LEVEL: envFields.logLevel,
-  INTERNAL_AUTH_SECRET: envFields.secret,
-  SHUTDOWN_GRACE_MS: envFields.positiveInt(10_000),
+  /** Where users are looked up (AddMember, accepting invitations). */
+  AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
+  GRPC_TIMEOUT_MS: envFields.positiveInt(5_000),
+  /** How long an invitation can be accepted; at most 30 days. */
+  INVITATION_TTL_SECONDS: z.coerce.number().int().min(60).max(MAX_INVITATION_TTL_SECONDS).default(7 * 24 * 3600),
+  /** The page that accepts an invitation; mails link to `<url>#token=<token>`, so the URL itself has no fragment. */
+  INVITATION_ACCEPT_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => !value.includes('#'), 'must not contain a fragment')
+    .default('http://localhost:8080/invitations/accept'),
 });
 
 export type OrgConfig = z.infer<typeof orgEnv>;

@@ -1,0 +1,125 @@
+import { LockMode } from '@mikro-orm/core';
+import { translateDbError, uuidv7 } from '#libs/db';
+import { AppError } from '#libs/errors';
+import { recordEvent } from '#libs/events';
+import type { Principal } from '#libs/identity';
+import { InvitationSchema, OrganizationSchema, type Invitation } from '../db/entities/index.ts';
+import { authorizeMember } from './authorization.ts';
+import type { InvitationPolicy, OrgDeps } from './deps.ts';
+import { parseEmail } from './emails.ts';
+import { parseId } from './ids.ts';
+import { acceptUrlFor, hashInvitationToken, newInvitationToken } from './invitation-tokens.ts';
+import { toPage, type PageRequest, type PageResult } from './pagination.ts';
+import { grantableRoles, parseRole } from './roles.ts';
+
+const invitationConstraints = {
+  // Two invitations to one address raced; the other one won.
+  invitations_one_pending_per_email: () => AppError.conflict('An invitation for this email was just created; try again.'),
+};
+
+export interface CreateInvitationInput {
+  email: string;
+  role: string;
+}
+
+/**
+ * Invites an address as MEMBER or ADMIN. A pending invitation to the same address is revoked
+ * and replaced. The token is returned once; only its hash is stored, and the
+ * `org.invitation_created` event carries it (in the accept URL) to mail delivery.
+ */
+export async function createInvitation(
+  deps: OrgDeps & { invitations: InvitationPolicy },
+  rawOrganizationId: string,
+  principal: Principal,
+  input: CreateInvitationInput,
+): Promise<{ invitation: Invitation; token: string }> {
+  const actor = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, 'ADMIN');
+  const { organizationId } = actor;
+  const { email, normalized } = parseEmail(input.email);
+  const role = parseRole(input.role, grantableRoles);
+  const token = newInvitationToken();
+  const now = deps.now();
+  const expiresAt = new Date(now.getTime() + deps.invitations.ttlSeconds * 1000);
+
+  const invitation = await deps.em
+    .fork()
+    .transactional(async (em) => {
+      const organization = await em.findOne(OrganizationSchema, { id: organizationId });
+      if (!organization) throw AppError.notFound('Organization');
+      const replaced = await em.find(InvitationSchema, { organizationId, emailNormalized: normalized, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      for (const old of replaced) {
+        old.status = 'REVOKED';
+        old.revokedAt = now;
+        recordEvent(em, { type: 'org.invitation_revoked', source: 'org', subject: organizationId, data: { organization_id: organizationId, invitation_id: old.id } });
+      }
+      // The old rows must leave the one-pending-per-address index before the new row enters it.
+      await em.flush();
+      const created = em.create(InvitationSchema, {
+        id: uuidv7(),
+        organizationId,
+        email,
+        emailNormalized: normalized,
+        role,
+        tokenHash: hashInvitationToken(token),
+        status: 'PENDING',
+        expiresAt,
+        createdAt: now,
+        invitedBy: actor.userId,
+        acceptedAt: null,
+        acceptedBy: null,
+        revokedAt: null,
+      });
+      recordEvent(em, {
+        type: 'org.invitation_created',
+        source: 'org',
+        subject: organizationId,
+        data: {
+          organization_id: organizationId,
+          invitation_id: created.id,
+          email,
+          role,
+          organization_name: organization.name,
+          accept_url: acceptUrlFor(deps.invitations.acceptUrl, token),
+          expires_at: expiresAt.toISOString(),
+          token,
+        },
+      });
+      await em.flush();
+      return created;
+    })
+    .catch((error: unknown) => {
+      throw translateDbError(error, invitationConstraints);
+    });
+  deps.afterCommit();
+  return { invitation, token };
+}
+
+/** Every invitation of the organization, newest last (id order); no tokens (only hashes are stored). */
+export async function listInvitations(deps: OrgDeps, rawOrganizationId: string, principal: Principal, page: PageRequest): Promise<PageResult<Invitation>> {
+  const em = deps.em.fork();
+  const { organizationId } = await authorizeMember(em, rawOrganizationId, principal, 'ADMIN');
+  const rows = await em.find(
+    InvitationSchema,
+    { organizationId, ...(page.after === undefined ? {} : { id: { $gt: page.after } }) },
+    { orderBy: { id: 'asc' }, limit: page.limit + 1 },
+  );
+  return toPage(rows, page.limit, (invitation) => invitation.id);
+}
+
+/** Revokes a pending invitation; revoking a revoked one again is a no-op; an accepted one is a CONFLICT. */
+export async function revokeInvitation(deps: OrgDeps, rawOrganizationId: string, principal: Principal, rawInvitationId: string): Promise<void> {
+  const { organizationId } = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, 'ADMIN');
+  const id = parseId(rawInvitationId, 'Invitation');
+  const revoked = await deps.em.fork().transactional(async (em) => {
+    const invitation = await em.findOne(InvitationSchema, { id, organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!invitation) throw AppError.notFound('Invitation');
+    if (invitation.status === 'ACCEPTED') throw AppError.conflict('The invitation was already accepted.');
+    if (invitation.status === 'REVOKED') return false;
+    invitation.status = 'REVOKED';
+    invitation.revokedAt = deps.now();
+    recordEvent(em, { type: 'org.invitation_revoked', source: 'org', subject: organizationId, data: { organization_id: organizationId, invitation_id: id } });
+    await em.flush();
+    return true;
+  });
+  if (revoked) deps.afterCommit();
+}
