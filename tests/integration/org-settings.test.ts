@@ -67,9 +67,9 @@ describe('org settings, organizations and access policy (real Postgres)', () => 
     await expect(sut.client.createOrganization({ name: '   ' }, as(owner.principal))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'name' })] });
   });
 
-  it('round-trips a valid complete settings object and records org.settings_updated', async () => {
+  it('round-trips a valid complete settings object, the policy byte for byte, and records org.settings_updated', async () => {
     const { settings } = await sut.client.updateSettings({ settings: seedSettings(organizationId) }, as(owner.principal));
-    const expected = { ...seedSettings(organizationId), passwordPolicy: '{"minLength":8,"requireUppercase":true}', updatedAt: expect.any(String) as string };
+    const expected = { ...seedSettings(organizationId), passwordPolicy: '{"minLength": 8, "requireUppercase": true}', updatedAt: expect.any(String) as string };
     expect(settings).toEqual(expected);
     expect((await sut.client.getSettings({ organizationId }, as(owner.principal))).settings).toEqual(expected);
     expect(await outboxTypes(sut.db, organizationId)).toContain('org.settings_updated');

@@ -19,6 +19,7 @@ export interface SettingsInput {
 export interface ValidSettings {
   loginMethods: string[];
   passwordPolicy: StoredPasswordPolicy;
+  passwordPolicySource: string;
   require2fa: boolean;
   ssoEnabled: boolean;
   ssoDomain: string | null;
@@ -65,6 +66,7 @@ export function validateSettings(input: SettingsInput): ValidSettings {
   return {
     loginMethods: [...input.loginMethods],
     passwordPolicy: policy.policy,
+    passwordPolicySource: input.passwordPolicy,
     require2fa: input.require2fa,
     ssoEnabled: input.ssoEnabled,
     ssoDomain: ssoDomain ?? null,

@@ -20,7 +20,7 @@ export function toSettingsMessage(settings: OrganizationSettings): SettingsMessa
   return {
     organizationId: settings.organizationId,
     loginMethods: settings.loginMethods,
-    passwordPolicy: JSON.stringify(settings.passwordPolicy),
+    passwordPolicy: settings.passwordPolicySource,
     require2fa: settings.require2fa,
     ssoEnabled: settings.ssoEnabled,
     ssoDomain: settings.ssoDomain ?? undefined,

@@ -10,6 +10,8 @@ export const OrganizationSettingsSchema = defineEntity({
     loginMethods: p.array().$type<string[]>(),
     /** Only the keys the organization set; unset keys fall back to the defaults when enforced. */
     passwordPolicy: p.json<StoredPasswordPolicy>(),
+    /** The policy exactly as the client wrote it, echoed back byte for byte. */
+    passwordPolicySource: p.text(),
     require2fa: p.boolean().fieldName('require_2fa'),
     ssoEnabled: p.boolean(),
     ssoDomain: p.text().nullable(),

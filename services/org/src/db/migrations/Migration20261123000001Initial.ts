@@ -14,6 +14,7 @@ export class Migration20261123000001Initial extends Migration {
       "organization_id" uuid primary key references "org"."organizations" ("id") on delete cascade deferrable initially deferred,
       "login_methods" text[] not null,
       "password_policy" jsonb not null,
+      "password_policy_source" text not null,
       "require_2fa" boolean not null default false,
       "sso_enabled" boolean not null default false,
       "sso_domain" text null,
