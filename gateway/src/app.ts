@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '#libs/logging';
 import { createRateLimiter, type RateLimitRedis } from '#libs/rate-limit';
+import { SessionRevocationList, type RevocationStore } from '#libs/session-revocation';
 import type { AccessTokenVerifier } from './auth/access-token-verifier.ts';
 import type { DependencyProbe, GatewayClients } from './clients/types.ts';
 import type { GatewayConfig } from './config.ts';
@@ -16,12 +17,15 @@ import { createApiRouter } from './openapi/define-route.ts';
 import { buildOpenApiDocument } from './openapi/document.ts';
 import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { invitationRoutes } from './routes/invitations.ts';
+import { memberRoutes } from './routes/members.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { organizationRoutes } from './routes/organizations.ts';
 import { userRoutes } from './routes/users.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 
-/** What the gateway uses of Redis: rate-limit scripts and a readiness ping. */
-export interface GatewayRedis extends RateLimitRedis {
+/** What the gateway uses of Redis: rate-limit scripts, revoked sessions and a readiness ping. */
+export interface GatewayRedis extends RateLimitRedis, RevocationStore {
   ping(): Promise<unknown>;
 }
 
@@ -45,11 +49,15 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger, clients } = deps;
   const metrics = createHttpMetrics();
   const limiter = createRateLimiter(deps.redis, `${config.REDIS_KEY_PREFIX}rl:gateway:`);
+  const revocations = new SessionRevocationList(deps.redis, config.REDIS_KEY_PREFIX, config.ACCESS_TOKEN_TTL_SECONDS);
   const redisProbe: DependencyProbe = { name: 'redis', check: async () => void (await deps.redis.ping()) };
 
   const api = createApiRouter(config.GRPC_TIMEOUT_MS);
   authRoutes(api, clients);
   userRoutes(api, clients);
+  organizationRoutes(api, clients);
+  memberRoutes(api, clients);
+  invitationRoutes(api, clients);
   wellKnownRoutes(api, clients);
   const document = buildOpenApiDocument(api.operations, { title: 'EGP Accounts', version: '1.0.0' });
 
@@ -72,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(limitedPaths, ipRateLimit(limiter, config.RATE_LIMIT_IP_PER_MINUTE));
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.use(docsRoutes(document));
-  app.use(limitedPaths, authenticate(deps.tokenVerifier));
+  app.use(limitedPaths, authenticate({ verifier: deps.tokenVerifier, revocations }));
   app.use(api.express);
   app.use(notFound());
   app.use(errorHandler(logger));

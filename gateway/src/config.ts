@@ -29,6 +29,8 @@ export const gatewayEnv = infrastructureEnv
     JWT_AUDIENCE: z.string().min(1).default('egp-api'),
     JWKS_CACHE_TTL_SECONDS: envFields.positiveInt(300),
     JWKS_REFETCH_COOLDOWN_SECONDS: envFields.positiveInt(30),
+    /** The auth service's access token lifetime: how long a revoked session must stay refused. */
+    ACCESS_TOKEN_TTL_SECONDS: envFields.positiveInt(900),
     RATE_LIMIT_IP_PER_MINUTE: envFields.positiveInt(600),
     TRUST_PROXY: trustProxy,
     BODY_LIMIT_BYTES: envFields.positiveInt(1024 * 1024),

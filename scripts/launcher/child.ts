@@ -68,6 +68,11 @@ export class ManagedChild {
     return this.#running;
   }
 
+  /** The operating system's process id; undefined if the process could not be spawned. */
+  get pid(): number | undefined {
+    return this.#process.pid;
+  }
+
   /** The last lines the child wrote, for explaining a failure. */
   tail(): readonly string[] {
     return this.#tail.lines();

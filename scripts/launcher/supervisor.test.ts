@@ -72,6 +72,20 @@ describe(Supervisor.name, () => {
     expect(readFileSync(stopLog, 'utf8')).toBe('gateway\nauth\n');
   });
 
+  it('lists the running children by name with their process ids', async () => {
+    const { sut, lines } = supervisor();
+    sut.spawn(steady('first'));
+    sut.spawn(steady('second'));
+    await until(() => lines.length === 2);
+
+    const pids = sut.pids();
+    expect(Object.keys(pids).sort()).toEqual(['first', 'second']);
+    for (const pid of Object.values(pids)) expect(() => process.kill(pid, 0)).not.toThrow();
+
+    await sut.stop();
+    expect(sut.pids()).toEqual({});
+  });
+
   it('kills a child that ignores SIGTERM once the grace period is over', async () => {
     const { sut, lines } = supervisor(300);
     const stubborn = sut.spawn(

@@ -54,6 +54,12 @@ export class Supervisor {
     return child;
   }
 
+  /** Each running child's process id by name, for tools that watch them (e.g. `npm run bench`). */
+  pids(): Record<string, number> {
+    const running = this.#children.filter((child) => child.running && child.pid !== undefined);
+    return Object.fromEntries(running.map((child) => [child.name, child.pid!]));
+  }
+
   stop(): Promise<SystemExit> {
     this.#stopped ??= this.#stopInOrder();
     return this.#stopped;

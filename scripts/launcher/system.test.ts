@@ -37,6 +37,7 @@ describe(startSystem.name, () => {
     expect(sut.env.INTERNAL_AUTH_SECRET?.length).toBeGreaterThanOrEqual(32);
     expect(lines).toContain(`auth     | serving on ${sut.env.AUTH_GRPC_ADDR}`);
     expect(lines.findIndex((line) => line.startsWith('gateway'))).toBeGreaterThan(lines.findIndex((line) => line.startsWith('org')));
+    expect(Object.keys(sut.pids()).sort()).toEqual(['auth', 'gateway', 'org']);
 
     await expect(sut.stop()).resolves.toEqual({ crashed: false });
   });

@@ -29,6 +29,8 @@ export interface RunningSystem {
   stop(): Promise<SystemExit>;
   /** Settles when the system has stopped: by `stop()`, or because a component died. */
   exited: Promise<SystemExit>;
+  /** The process id of each component still running, by name (`gateway`, `auth`...). */
+  pids(): Record<string, number>;
 }
 
 const LAUNCHER = 'launcher';
@@ -91,5 +93,6 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     env: Object.freeze({ ...env }),
     stop: () => supervisor.stop(),
     exited: supervisor.exited,
+    pids: () => supervisor.pids(),
   };
 }

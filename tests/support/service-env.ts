@@ -18,6 +18,21 @@ export function serviceEnv(overrides: Record<string, string> = {}): Record<strin
   };
 }
 
+/**
+ * Environment for a whole system started by one e2e file (`startSystem`, as `npm start`
+ * does): everything `serviceEnv` gives, with per-IP limits out of the way (every request of
+ * a test comes from one address) and only warnings logged.
+ */
+export function systemEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return serviceEnv({
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_IP_PER_MINUTE: '100000',
+    LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+    REGISTER_RATE_LIMIT_PER_IP_PER_HOUR: '100000',
+    ...overrides,
+  });
+}
+
 export function uniqueEmail(label = 'user'): string {
   return `${label}-${randomBytes(6).toString('hex')}@example.test`;
 }

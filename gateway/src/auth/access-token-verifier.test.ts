@@ -1,7 +1,15 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '#libs/errors';
-import { createSigningKey, signAccessToken, TEST_AUDIENCE, TEST_ISSUER, type TestSigningKey } from '../testing/tokens.ts';
+import {
+  createSigningKey,
+  signAccessToken,
+  signServiceToken,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TEST_ORGANIZATION_ID,
+  type TestSigningKey,
+} from '../testing/tokens.ts';
 import { createAccessTokenVerifier, INVALID_TOKEN_MESSAGE } from './access-token-verifier.ts';
 import { JwksKeyStore } from './jwks-key-store.ts';
 
@@ -18,9 +26,29 @@ describe(createAccessTokenVerifier.name, () => {
     sut = createAccessTokenVerifier(keys, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
   });
 
-  it('accepts a well-formed access token and returns its claims', async () => {
-    const claims = await sut.verify(await signAccessToken(key));
-    expect(claims).toMatchObject({ sub: '0196b6c8-0000-7000-8000-000000000001', sid: 'session-1' });
+  const userId = '0196b6c8-0000-7000-8000-000000000001';
+
+  it('accepts a well-formed access token and says whose it is', async () => {
+    expect(await sut.verify(await signAccessToken(key))).toEqual({ type: 'access', userId, sessionId: 'session-1' });
+  });
+
+  it('accepts the media-type spelling of typ', async () => {
+    expect(await sut.verify(await signAccessToken(key, { header: { typ: 'application/at+jwt' } }))).toMatchObject({ type: 'access' });
+  });
+
+  it('accepts a service token and returns its organization and sign-in methods', async () => {
+    expect(await sut.verify(await signServiceToken(key))).toEqual({
+      type: 'service',
+      userId,
+      sessionId: 'session-1',
+      organizationId: TEST_ORGANIZATION_ID,
+      amr: ['pwd'],
+    });
+  });
+
+  it('accepts a service token bound to an app (aud: [ours, app])', async () => {
+    const token = await signServiceToken(key, { claims: { aud: [TEST_AUDIENCE, '0196b6c8-0000-7000-8000-0000000000bb'] } });
+    expect(await sut.verify(token)).toMatchObject({ type: 'service' });
   });
 
   const attacks: Array<[string, () => Promise<string>]> = [
@@ -50,8 +78,19 @@ describe(createAccessTokenVerifier.name, () => {
     ['nbf in the future', async () => signAccessToken(key, { claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } })],
     ['a wrong audience', async () => signAccessToken(key, { claims: { aud: 'another-app' } })],
     ['a wrong issuer', async () => signAccessToken(key, { claims: { iss: 'https://evil.example' } })],
-    ['a refresh or service typ', async () => signAccessToken(key, { header: { typ: 'JWT' } })],
+    ['typ JWT', async () => signAccessToken(key, { header: { typ: 'JWT' } })],
+    ['typ refresh+jwt', async () => signAccessToken(key, { header: { typ: 'refresh+jwt' } })],
+    ['an SSO-like typ', async () => signAccessToken(key, { header: { typ: 'sso+jwt' } })],
+    ['no typ', async () => signAccessToken(key, { header: { typ: undefined } })],
     ['a missing sid', async () => signAccessToken(key, { claims: { sid: undefined } })],
+    ['an access token for our audience and an app', async () => signAccessToken(key, { claims: { aud: [TEST_AUDIENCE, 'app'] } })],
+    ['an access token whose first audience is an app', async () => signAccessToken(key, { claims: { aud: ['app', TEST_AUDIENCE] } })],
+    ['a service token without org_id', async () => signServiceToken(key, { claims: { org_id: undefined } })],
+    ['a service token with an empty org_id', async () => signServiceToken(key, { claims: { org_id: '' } })],
+    ['a service token without amr', async () => signServiceToken(key, { claims: { amr: undefined } })],
+    ['a service token for another audience', async () => signServiceToken(key, { claims: { aud: 'another-app' } })],
+    ['an expired service token', async () => signServiceToken(key, { expiresIn: -60, issuedAgo: 600 })],
+    ['an opaque refresh token', async () => `egp_rt_${Buffer.from('x'.repeat(32)).toString('base64url')}`],
     [
       'a foreign key embedded as a jwk header',
       async () => {

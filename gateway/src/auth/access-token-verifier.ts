@@ -1,9 +1,12 @@
-import { errors as joseErrors, jwtVerify, type JWTHeaderParameters } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { AppError } from '#libs/errors';
 import { ACCESS_TOKEN_ALGORITHM, type JwksKeyStore } from './jwks-key-store.ts';
 
+/** A user's own access token (RFC 9068). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
+/** A down-scoped token from token exchange, bound to one organization (and app). */
+export const SERVICE_TOKEN_TYPE = 'svc+jwt';
 
 /** One message for every way a token can be wrong: a client learns nothing from the difference. */
 export const INVALID_TOKEN_MESSAGE = 'The access token is invalid or expired.';
@@ -11,19 +14,37 @@ export const INVALID_TOKEN_MESSAGE = 'The access token is invalid or expired.';
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 4096;
 
-const accessTokenClaims = z.object({
+const sharedClaims = {
   sub: z.string().min(1),
   sid: z.string().min(1),
   jti: z.string().min(1),
   exp: z.number(),
   iat: z.number(),
+};
+
+const accessTokenClaims = z.object({
+  ...sharedClaims,
+  // Exactly our audience: a token meant for an app (e.g. SSO, `aud` = the app) never passes.
+  aud: z.union([z.string(), z.tuple([z.string()])]),
 });
 
-export type AccessTokenClaims = z.infer<typeof accessTokenClaims>;
+const serviceTokenClaims = z.object({
+  ...sharedClaims,
+  // Our audience, optionally followed by the app the token is bound to.
+  aud: z.union([z.string(), z.tuple([z.string()]), z.tuple([z.string(), z.string().min(1)])]),
+  org_id: z.string().min(1),
+  amr: z.array(z.string()),
+  scope: z.string(),
+});
+
+/** Who a verified token speaks for; `authenticate` adds the client's IP to make a principal. */
+export type VerifiedToken =
+  | { type: 'access'; userId: string; sessionId: string }
+  | { type: 'service'; userId: string; sessionId: string; organizationId: string; amr: string[] };
 
 /** What the authentication middleware needs; tests may substitute their own. */
 export interface AccessTokenVerifier {
-  verify(token: string): Promise<AccessTokenClaims>;
+  verify(token: string): Promise<VerifiedToken>;
 }
 
 export interface AccessTokenVerifierOptions {
@@ -33,10 +54,40 @@ export interface AccessTokenVerifierOptions {
   clockToleranceSeconds?: number;
 }
 
+const invalidToken = () => AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
+
+/** `typ` compared as jose does it: case-insensitively, `application/` prefix optional (RFC 7515 §4.1.9). */
+function normalizedType(header: JWTHeaderParameters): string | undefined {
+  return typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : undefined;
+}
+
+/** The first audience entry must be ours; jose only checked that ours is among them. */
+function firstAudience(aud: string | string[]): string {
+  return typeof aud === 'string' ? aud : (aud[0] ?? '');
+}
+
+function toVerifiedToken(type: string | undefined, payload: JWTPayload, audience: string): VerifiedToken {
+  if (type === ACCESS_TOKEN_TYPE) {
+    const claims = accessTokenClaims.safeParse(payload);
+    if (!claims.success || firstAudience(claims.data.aud) !== audience) throw invalidToken();
+    return { type: 'access', userId: claims.data.sub, sessionId: claims.data.sid };
+  }
+  if (type === SERVICE_TOKEN_TYPE) {
+    const claims = serviceTokenClaims.safeParse(payload);
+    if (!claims.success || firstAudience(claims.data.aud) !== audience) throw invalidToken();
+    const { sub, sid, org_id, amr } = claims.data;
+    return { type: 'service', userId: sub, sessionId: sid, organizationId: org_id, amr };
+  }
+  // Refresh, SSO, plain `JWT` or no typ at all: none of them is a bearer credential here.
+  throw invalidToken();
+}
+
 /**
- * Verifies the auth service's access tokens locally. The key comes only from our JWKS,
- * looked up by `kid`: `jwk`, `jku` and `x5u` headers are never consulted. The algorithm is
- * pinned, and `typ`, issuer, audience and time claims are checked before any claim is read.
+ * Verifies the auth service's bearer tokens locally: users' access tokens (`at+jwt`) and
+ * service tokens from token exchange (`svc+jwt`), nothing else. The key comes only from our
+ * JWKS, looked up by `kid`: `jwk`, `jku` and `x5u` headers are never consulted. The
+ * algorithm is pinned; signature, issuer, audience and time claims are checked before
+ * `typ` and the claims are read.
  */
 export function createAccessTokenVerifier(keys: JwksKeyStore, options: AccessTokenVerifierOptions): AccessTokenVerifier {
   async function keyLookup(header: JWTHeaderParameters) {
@@ -47,22 +98,19 @@ export function createAccessTokenVerifier(keys: JwksKeyStore, options: AccessTok
 
   return {
     async verify(token) {
-      if (token.length > MAX_TOKEN_LENGTH) throw AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
+      if (token.length > MAX_TOKEN_LENGTH) throw invalidToken();
       try {
-        const { payload } = await jwtVerify(token, keyLookup, {
+        const { payload, protectedHeader } = await jwtVerify(token, keyLookup, {
           algorithms: [ACCESS_TOKEN_ALGORITHM],
-          typ: ACCESS_TOKEN_TYPE,
           issuer: options.issuer,
           audience: options.audience,
           requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'],
           clockTolerance: options.clockToleranceSeconds ?? 5,
         });
-        const claims = accessTokenClaims.safeParse(payload);
-        if (!claims.success) throw AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
-        return claims.data;
+        return toVerifiedToken(normalizedType(protectedHeader), payload, options.audience);
       } catch (error) {
         // A JWKS fetch failure is an outage (503), not a bad token; it passes through.
-        if (error instanceof joseErrors.JOSEError) throw AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
+        if (error instanceof joseErrors.JOSEError) throw invalidToken();
         throw error;
       }
     },

@@ -1,4 +1,5 @@
 import { AuthServiceService } from '#gen/egp/auth/v1/auth_service';
+import { OrgServiceService } from '#gen/egp/org/v1/org_service';
 import { ProfileDataServiceService } from '#gen/egp/profile_data/v1/profile_data_service';
 import { createGrpcClient } from '#libs/grpc';
 import type { AssertionSigner } from '#libs/identity';
@@ -26,6 +27,7 @@ export function connectGrpcServices(config: GatewayConfig, assertions: Assertion
   });
   const auth = createGrpcClient(AuthServiceService, clientOptions(config.AUTH_GRPC_ADDR));
   const profileData = createGrpcClient(ProfileDataServiceService, clientOptions(config.PROFILE_DATA_GRPC_ADDR));
+  const org = createGrpcClient(OrgServiceService, clientOptions(config.ORG_GRPC_ADDR));
   const probes = [
     createHealthProbe('auth', config.AUTH_GRPC_ADDR, HEALTH_TIMEOUT_MS),
     createHealthProbe('org', config.ORG_GRPC_ADDR, HEALTH_TIMEOUT_MS),
@@ -34,11 +36,12 @@ export function connectGrpcServices(config: GatewayConfig, assertions: Assertion
     createHealthProbe('profile-data', config.PROFILE_DATA_GRPC_ADDR, HEALTH_TIMEOUT_MS),
   ];
   return {
-    clients: { auth, profileData },
+    clients: { auth, profileData, org },
     probes,
     close() {
       auth.close();
       profileData.close();
+      org.close();
       for (const probe of probes) probe.close();
     },
   };

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '#libs/errors';
 import type { Principal } from '#libs/identity';
-import { INVALID_TOKEN_MESSAGE, type AccessTokenVerifier } from '../auth/access-token-verifier.ts';
+import type { SessionRevocationList } from '#libs/session-revocation';
+import { INVALID_TOKEN_MESSAGE, type AccessTokenVerifier, type VerifiedToken } from '../auth/access-token-verifier.ts';
 import './request-context.ts';
 
 const bearer = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
@@ -15,21 +16,36 @@ async function authenticateApiKey(): Promise<Principal> {
   throw AppError.unauthenticated('API keys are not accepted yet; use a bearer access token.');
 }
 
-async function authenticateBearer(verifier: AccessTokenVerifier, authorization: string, ip: string | undefined): Promise<Principal> {
-  const token = bearer.exec(authorization)?.[1];
-  if (token === undefined) throw AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
-  const claims = await verifier.verify(token);
-  return { kind: 'user', userId: claims.sub, sessionId: claims.sid, tokenType: 'access', ip };
+/** What verifying a bearer token takes: the signature and claims, then the session's standing. */
+export interface BearerCheck {
+  verifier: AccessTokenVerifier;
+  revocations: Pick<SessionRevocationList, 'isRevoked'>;
 }
 
-async function principalOf(req: Request, verifier: AccessTokenVerifier): Promise<Principal> {
+function toPrincipal(token: VerifiedToken, ip: string | undefined): Principal {
+  const { userId, sessionId } = token;
+  if (token.type === 'access') return { kind: 'user', tokenType: 'access', userId, sessionId, ip };
+  return { kind: 'user', tokenType: 'service', organizationId: token.organizationId, amr: token.amr, userId, sessionId, ip };
+}
+
+async function authenticateBearer(check: BearerCheck, authorization: string, ip: string | undefined): Promise<Principal> {
+  const token = bearer.exec(authorization)?.[1];
+  if (token === undefined) throw AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
+  const verified = await check.verifier.verify(token);
+  // Logout and password change end sessions at once, not when their tokens expire. An
+  // unreachable Redis throws UNAVAILABLE (503): the check is never skipped.
+  if (await check.revocations.isRevoked(verified.sessionId)) throw AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
+  return toPrincipal(verified, ip);
+}
+
+async function principalOf(req: Request, check: BearerCheck): Promise<Principal> {
   const authorization = req.get('Authorization');
   const apiKey = req.get('X-API-Key');
   if (authorization !== undefined && apiKey !== undefined) {
     throw AppError.unauthenticated('Send either a bearer token or an API key, not both.');
   }
   if (apiKey !== undefined) return authenticateApiKey();
-  if (authorization !== undefined) return authenticateBearer(verifier, authorization, req.ip);
+  if (authorization !== undefined) return authenticateBearer(check, authorization, req.ip);
   return { kind: 'anonymous', ip: req.ip };
 }
 
@@ -38,9 +54,9 @@ async function principalOf(req: Request, verifier: AccessTokenVerifier): Promise
  * anyone may call: a bad token is a 401, never a silent downgrade to anonymous. Whether a
  * route needs a particular kind of caller is the route guard's decision.
  */
-export function authenticate(verifier: AccessTokenVerifier): RequestHandler {
+export function authenticate(check: BearerCheck): RequestHandler {
   return async (req, _res, next) => {
-    req.principal = await principalOf(req, verifier);
+    req.principal = await principalOf(req, check);
     next();
   };
 }

@@ -46,6 +46,8 @@ describe(ipRateLimit.name, () => {
       evalSha: () => Promise.reject(new Error('The client is closed')),
       eval: () => Promise.reject(new Error('The client is closed')),
       del: () => Promise.reject(new Error('The client is closed')),
+      set: () => Promise.reject(new Error('The client is closed')),
+      exists: () => Promise.reject(new Error('The client is closed')),
       ping: () => Promise.reject(new Error('The client is closed')),
     };
     const sut = await start({ appRedis: broken });

@@ -6,8 +6,13 @@ import type { Principal, UserPrincipal } from '#libs/identity';
 import { toFieldErrors } from '../middleware/validation.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-/** Who may call a route. `api_key` and `user_or_api_key` arrive with API keys. */
-export type RouteAuth = 'none' | 'user';
+/**
+ * Who may call a route. `user`: a user with their own access token. `user_or_service_token`:
+ * also a service token from token exchange, for routes inside one organization; the token is
+ * bound to that organization, and the service owning the route confines it there (404
+ * elsewhere). `api_key` and `user_or_api_key` arrive with API keys.
+ */
+export type RouteAuth = 'none' | 'user' | 'user_or_service_token';
 export type SuccessStatus = 200 | 201 | 202 | 204;
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 500 | 503;
 
@@ -41,7 +46,7 @@ export interface RouteContext<Auth extends RouteAuth, Body, Query, Params> {
   body: Parsed<Body>;
   query: Parsed<Query>;
   params: Parsed<Params>;
-  principal: Auth extends 'user' ? UserPrincipal : Principal;
+  principal: Auth extends 'user' | 'user_or_service_token' ? UserPrincipal : Principal;
   /** Pass to every gRPC call: who for, which request, and when the client stops waiting. */
   call: CallOptions;
   req: Request;
@@ -71,6 +76,7 @@ function authorize(auth: RouteAuth, principal: Principal | undefined): Principal
   if (auth === 'user' && (caller.kind !== 'user' || caller.tokenType !== 'access')) {
     throw AppError.unauthenticated();
   }
+  if (auth === 'user_or_service_token' && caller.kind !== 'user') throw AppError.unauthenticated();
   return caller;
 }
 

@@ -100,7 +100,7 @@ export function buildOpenApiDocument(operations: readonly Operation[], info: Ope
       summary: operation.summary,
       ...(operation.description ? { description: operation.description } : {}),
       tags: operation.tags,
-      security: operation.auth === 'user' ? [{ bearerAuth: [] }] : [],
+      security: operation.auth === 'none' ? [] : [{ bearerAuth: [] }],
       parameters: parameters(operation),
       ...(operation.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } }

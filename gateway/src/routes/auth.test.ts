@@ -1,10 +1,10 @@
-import type { RegisterRequest } from '#gen/egp/auth/v1/auth_service';
+import type { ExchangeTokenRequest, RegisterRequest } from '#gen/egp/auth/v1/auth_service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '#libs/errors';
 import { currentRequestId } from '#libs/logging';
 import type { CallOptions } from '#libs/grpc';
 import { connectTestRedis, fakeClients, postJson, startTestGateway, type TestGateway, type TestRedis } from '../testing/harness.ts';
-import { createSigningKey } from '../testing/tokens.ts';
+import { createSigningKey, signAccessToken, signServiceToken, type TestSigningKey } from '../testing/tokens.ts';
 import { authRoutes } from './auth.ts';
 
 const account = {
@@ -16,15 +16,25 @@ const account = {
   updatedAt: '2026-01-02T00:00:00.000Z',
 };
 const tokens = { accessToken: 'at', refreshToken: 'rt', tokenType: 'Bearer', expiresIn: 900 };
+const organizationId = '0196b6c8-0000-7000-8000-0000000000aa';
 
 describe(authRoutes.name, () => {
   let redis: TestRedis;
   let sut: TestGateway;
+  let key: TestSigningKey;
+  const calls: Array<{ rpc: string; request: unknown; options: CallOptions }> = [];
   const registered: Array<{ request: RegisterRequest; options: CallOptions; loggedRequestId: string | undefined }> = [];
 
   beforeAll(async () => {
     redis = await connectTestRedis();
+    key = await createSigningKey();
     const clients = fakeClients({
+      profileData: {
+        getProfile: async (request, options) => {
+          calls.push({ rpc: 'getProfile', request, options });
+          return { profile: { userId: account.id, displayName: 'Ada L.', avatarUrl: 'https://img.example/a.png', createdAt: account.createdAt, updatedAt: '2026-03-01T00:00:00.000Z' } };
+        },
+      },
       auth: {
         register: async (request, options) => {
           registered.push({ request, options, loggedRequestId: currentRequestId() });
@@ -32,12 +42,29 @@ describe(authRoutes.name, () => {
           // A field auth might add one day must not leak through the gateway.
           return { user: { ...account, passwordHash: 'argon2id$...' } as typeof account, tokens };
         },
-        login: async () => {
-          throw AppError.unauthenticated('Invalid email or password.');
+        login: async (request) => {
+          if (request.password !== 'right') throw AppError.unauthenticated('Invalid email or password.');
+          return { user: account, tokens: { ...tokens, accessToken: await signAccessToken(key, { claims: { sid: 'session-9' } }) } };
+        },
+        refresh: async (request, options) => {
+          calls.push({ rpc: 'refresh', request, options });
+          if (request.refreshToken === 'spent') throw AppError.unauthenticated('The refresh token is invalid or expired.');
+          return { tokens: { ...tokens, refreshToken: 'rt-2' } };
+        },
+        logout: async (request, options) => {
+          calls.push({ rpc: 'logout', request, options });
+          return {};
+        },
+        exchangeToken: async (request: ExchangeTokenRequest, options) => {
+          calls.push({ rpc: 'exchangeToken', request, options });
+          if (request.organizationId === organizationId) {
+            return { accessToken: 'svc', issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token', tokenType: 'Bearer', expiresIn: 900, scope: 'members:read' };
+          }
+          throw AppError.notFound('Organization');
         },
       },
     });
-    sut = await startTestGateway({ redis, signingKey: await createSigningKey(), clients });
+    sut = await startTestGateway({ redis, signingKey: key, clients });
   });
 
   afterAll(async () => {
@@ -108,10 +135,106 @@ describe(authRoutes.name, () => {
     expect(await response.json()).toMatchObject({ code: 'CONFLICT', detail: 'Email already registered.' });
   });
 
+  it('signs in and shows the user as GET /users/me does, profile included (read as that user)', async () => {
+    const response = await postJson(`${sut.url}/api/v1/auth/login`, { email: 'ada@example.com', password: 'right' });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { user: unknown }).user).toEqual({
+      id: account.id,
+      email: 'ada@example.com',
+      display_name: 'Ada L.',
+      avatar_url: 'https://img.example/a.png',
+      wallets: [{ address: '0xabc', chain_id: 1 }],
+      created_at: account.createdAt,
+      updated_at: '2026-03-01T00:00:00.000Z',
+    });
+    expect(calls.at(-1)).toMatchObject({
+      rpc: 'getProfile',
+      request: { userId: account.id },
+      options: { principal: { kind: 'user', tokenType: 'access', userId: account.id, sessionId: 'session-9', ip: '127.0.0.1' } },
+    });
+  });
+
   it('answers a failed login with a 401 problem and a WWW-Authenticate challenge', async () => {
     const response = await postJson(`${sut.url}/api/v1/auth/login`, { email: 'ada@example.com', password: 'wrong' });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(await response.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  describe('refresh', () => {
+    it('rotates: 200 with the new pair, for an anonymous caller', async () => {
+      const response = await postJson(`${sut.url}/api/v1/auth/refresh`, { refresh_token: 'rt' });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ access_token: 'at', refresh_token: 'rt-2', token_type: 'Bearer', expires_in: 900 });
+      expect(calls.at(-1)).toMatchObject({ rpc: 'refresh', request: { refreshToken: 'rt' }, options: { principal: { kind: 'anonymous' } } });
+    });
+
+    it('answers a spent token with 401', async () => {
+      const response = await postJson(`${sut.url}/api/v1/auth/refresh`, { refresh_token: 'spent' });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
+
+    it.each([[{}], [{ refresh_token: '' }], [{ refresh_token: 'x'.repeat(513) }], [{ refresh_token: 'rt', user_id: 'u' }]])('refuses %j with 400', async (body) => {
+      expect((await postJson(`${sut.url}/api/v1/auth/refresh`, body)).status).toBe(400);
+    });
+  });
+
+  describe('logout', () => {
+    it('answers 204 without a body and passes the signed-in user on', async () => {
+      const response = await postJson(`${sut.url}/api/v1/auth/logout`, { refresh_token: 'rt' }, { Authorization: `Bearer ${await signAccessToken(key)}` });
+      expect(response.status).toBe(204);
+      expect(await response.text()).toBe('');
+      expect(calls.at(-1)).toMatchObject({ rpc: 'logout', request: { refreshToken: 'rt' }, options: { principal: { kind: 'user', tokenType: 'access', sessionId: 'session-1' } } });
+    });
+
+    it('needs a signed-in user', async () => {
+      expect((await postJson(`${sut.url}/api/v1/auth/logout`, { refresh_token: 'rt' })).status).toBe(401);
+    });
+  });
+
+  describe('token exchange', () => {
+    const exchange = async (body: unknown, token?: string) =>
+      postJson(`${sut.url}/api/v1/auth/token/exchange`, body, { Authorization: `Bearer ${token ?? (await signAccessToken(key))}` });
+
+    it('answers the service token in the documented shape', async () => {
+      const response = await exchange({ organization_id: organizationId, scope: 'members:read' });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        access_token: 'svc',
+        issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        token_type: 'Bearer',
+        expires_in: 900,
+        scope: 'members:read',
+      });
+      expect(calls.at(-1)).toMatchObject({ rpc: 'exchangeToken', request: { organizationId, scope: 'members:read' } });
+    });
+
+    it('answers 404 for an organization the caller is not in', async () => {
+      const response = await exchange({ organization_id: '0196b6c8-0000-7000-8000-0000000000ff' });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('refuses a service token with 401, before asking auth', async () => {
+      const before = calls.length;
+      const response = await exchange({ organization_id: organizationId }, await signServiceToken(key));
+      expect(response.status).toBe(401);
+      expect(calls.length).toBe(before);
+    });
+
+    it('needs a signed-in user', async () => {
+      expect((await postJson(`${sut.url}/api/v1/auth/token/exchange`, { organization_id: organizationId })).status).toBe(401);
+    });
+
+    it.each([
+      ['a missing organization_id', {}],
+      ['a non-uuid organization_id', { organization_id: 'acme' }],
+      ['a non-uuid app_id', { organization_id: organizationId, app_id: 'x' }],
+      ['a scope over 1000 characters', { organization_id: organizationId, scope: 's'.repeat(1001) }],
+      ['an unknown field', { organization_id: organizationId, role: 'OWNER' }],
+    ])('refuses %s with 400', async (_case, body) => {
+      expect((await exchange(body)).status).toBe(400);
+    });
   });
 });

@@ -1,9 +1,36 @@
+import { decodeJwt } from 'jose';
+import type { LoginResponse } from '#gen/egp/auth/v1/auth_service';
+import type { Profile } from '#gen/egp/profile_data/v1/profile_data_service';
+import type { CallOptions } from '#libs/grpc';
 import type { GatewayClients } from '../clients/types.ts';
 import { defineRoute, type ApiRouter } from '../openapi/define-route.ts';
 import { authResultSchema, loginBody, registerBody, toAuthResult } from '../schemas/auth.ts';
+import {
+  logoutBody,
+  refreshBody,
+  tokenExchangeBody,
+  tokenExchangeResultSchema,
+  tokenPairSchema,
+  toTokenExchangeView,
+  toTokenPairView,
+} from '../schemas/tokens.ts';
 import { API_V1 } from './paths.ts';
 
-export function authRoutes(router: ApiRouter, { auth }: GatewayClients): void {
+/**
+ * The signed-in user's profile, read as that user (the session just opened), so a sign-in
+ * shows the same user as GET /users/me even after profile edits. The token comes straight
+ * from auth over the authenticated channel: decoding it without verification is safe here.
+ */
+async function profileAfterSignIn(clients: GatewayClients, result: LoginResponse, call: CallOptions): Promise<Profile | undefined> {
+  if (!result.user || !result.tokens) return undefined;
+  const sessionId = String(decodeJwt(result.tokens.accessToken).sid);
+  const ip = call.principal.kind === 'anonymous' ? call.principal.ip : undefined;
+  const principal = { kind: 'user', tokenType: 'access', userId: result.user.id, sessionId, ip } as const;
+  return (await clients.profileData.getProfile({ userId: result.user.id }, { ...call, principal, idempotent: true })).profile;
+}
+
+export function authRoutes(router: ApiRouter, clients: GatewayClients): void {
+  const { auth } = clients;
   defineRoute(
     router,
     {
@@ -16,6 +43,8 @@ export function authRoutes(router: ApiRouter, { auth }: GatewayClients): void {
       body: registerBody,
       responses: { 201: authResultSchema, 409: 'The email is already registered.' },
     },
+    // No profile read here: the profile is being projected from this very account, and a
+    // committed sign-up must not answer 503 (and then 409 on retry) because profile-data is down.
     async ({ body, call }) =>
       toAuthResult(await auth.register({ email: body.email, password: body.password, displayName: body.display_name }, call)),
   );
@@ -32,6 +61,63 @@ export function authRoutes(router: ApiRouter, { auth }: GatewayClients): void {
       body: loginBody,
       responses: { 200: authResultSchema, 401: 'The email or password is wrong, or the account is locked.' },
     },
-    async ({ body, call }) => toAuthResult(await auth.login({ email: body.email, password: body.password }, call)),
+    async ({ body, call }) => {
+      const result = await auth.login({ email: body.email, password: body.password }, call);
+      return toAuthResult(result, await profileAfterSignIn(clients, result, call));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: `${API_V1}/auth/refresh`,
+      summary: 'Rotate a refresh token for a new token pair',
+      description: 'The refresh token is spent. Presenting a spent one again ends its whole session (reuse detection).',
+      tags: ['Authentication'],
+      auth: 'none',
+      body: refreshBody,
+      responses: { 200: tokenPairSchema, 401: 'The refresh token is invalid, expired, spent or its session ended.' },
+    },
+    async ({ body, call }) => toTokenPairView((await auth.refresh({ refreshToken: body.refresh_token }, call)).tokens),
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: `${API_V1}/auth/logout`,
+      summary: 'Sign out',
+      description: "Ends the caller's current session and the session of the given refresh token, if it is the caller's. Their access tokens stop working at once.",
+      tags: ['Authentication'],
+      auth: 'user',
+      body: logoutBody,
+      responses: { 204: null },
+    },
+    async ({ body, call }) => {
+      await auth.logout({ refreshToken: body.refresh_token }, call);
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: `${API_V1}/auth/token/exchange`,
+      summary: 'Exchange user token for service token',
+      description:
+        "Needs the user's own access token (a service token cannot be exchanged again). The result is bound to the organization (and app: `aud`), " +
+        "carries the caller's role there and never more scopes than the role allows, and lives at most 15 minutes.",
+      tags: ['Authentication'],
+      auth: 'user',
+      body: tokenExchangeBody,
+      responses: {
+        200: tokenExchangeResultSchema,
+        403: "The organization's policy does not allow this session's sign-in method, or requires two-factor authentication.",
+        404: 'The organization (or app) does not exist or the caller is not a member.',
+      },
+    },
+    async ({ body, call }) =>
+      toTokenExchangeView(await auth.exchangeToken({ organizationId: body.organization_id, appId: body.app_id, scope: body.scope }, call)),
   );
 }

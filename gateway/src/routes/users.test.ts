@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangePasswordRequest } from '#gen/egp/auth/v1/auth_service';
+import type { UpdateProfileRequest } from '#gen/egp/profile_data/v1/profile_data_service';
 import type { CallOptions } from '#libs/grpc';
 import { connectTestRedis, fakeClients, startTestGateway, type TestGateway, type TestRedis } from '../testing/harness.ts';
-import { createSigningKey, signAccessToken, type TestSigningKey } from '../testing/tokens.ts';
+import { createSigningKey, signAccessToken, signServiceToken, type TestSigningKey } from '../testing/tokens.ts';
 import { userRoutes } from './users.ts';
 
 const userId = '0196b6c8-0000-7000-8000-000000000001';
@@ -11,6 +13,8 @@ describe(userRoutes.name, () => {
   let key: TestSigningKey;
   let sut: TestGateway;
   const calls: Array<{ rpc: string; options: CallOptions }> = [];
+  const updates: UpdateProfileRequest[] = [];
+  const passwordChanges: ChangePasswordRequest[] = [];
 
   beforeAll(async () => {
     redis = await connectTestRedis();
@@ -22,11 +26,20 @@ describe(userRoutes.name, () => {
           const user = { id: userId, email: 'ada@example.com', displayName: 'Old', wallets: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
           return { user };
         },
+        changePassword: async (request) => {
+          passwordChanges.push(request);
+          return {};
+        },
       },
       profileData: {
         getProfile: async (_request, options) => {
           calls.push({ rpc: 'getProfile', options });
           const profile = { userId, displayName: 'Ada', avatarUrl: 'https://img.example/a.png', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-02-01T00:00:00Z' };
+          return { profile };
+        },
+        updateProfile: async (request) => {
+          updates.push(request);
+          const profile = { userId, displayName: request.displayName ?? 'Ada', avatarUrl: request.avatarUrl, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-03-01T00:00:00Z' };
           return { profile };
         },
       },
@@ -93,5 +106,91 @@ describe(userRoutes.name, () => {
       body: JSON.stringify({ email: 'a@example.com', password: 'pw' }),
     });
     expect(response.status).toBe(401);
+  });
+
+  it('refuses a service token where the user themself must act', async () => {
+    const response = await me({ Authorization: `Bearer ${await signServiceToken(key)}` });
+    expect(response.status).toBe(401);
+  });
+
+  describe('PUT /users/me', () => {
+    const put = async (body: unknown, path = '/api/v1/users/me') =>
+      fetch(`${sut.url}${path}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', Authorization: `Bearer ${await signAccessToken(key)}` },
+        body: JSON.stringify(body),
+      });
+
+    it('updates the caller\'s profile and answers the GET /users/me shape', async () => {
+      const response = await put({ display_name: ' Ada L. ', avatar_url: 'https://img.example/b.png' });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        id: userId,
+        email: 'ada@example.com',
+        display_name: 'Ada L.',
+        avatar_url: 'https://img.example/b.png',
+        wallets: [],
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-03-01T00:00:00Z',
+      });
+      expect(updates.at(-1)).toEqual({ userId, displayName: 'Ada L.', avatarUrl: 'https://img.example/b.png', clearAvatarUrl: false });
+    });
+
+    it('removes the avatar when avatar_url is null', async () => {
+      const response = await put({ avatar_url: null });
+      expect(response.status).toBe(200);
+      expect(updates.at(-1)).toEqual({ userId, displayName: undefined, avatarUrl: undefined, clearAvatarUrl: true });
+      expect(await response.json()).toMatchObject({ avatar_url: null });
+    });
+
+    it.each([
+      ['an empty body', {}, 'body'],
+      ['email', { email: 'evil@example.com' }, 'email'],
+      ['id', { id: userId, display_name: 'A' }, 'id'],
+      ['roles', { display_name: 'A', roles: ['OWNER'] }, 'roles'],
+      ['an http avatar', { avatar_url: 'http://img.example/a.png' }, 'avatar_url'],
+      ['a relative avatar', { avatar_url: '/a.png' }, 'avatar_url'],
+      ['credentials in the avatar URL', { avatar_url: 'https://u:p@img.example/a.png' }, 'avatar_url'],
+      ['a 101-character name', { display_name: 'n'.repeat(101) }, 'display_name'],
+      ['a blank name', { display_name: '   ' }, 'display_name'],
+      ['a null name', { display_name: null }, 'display_name'],
+    ])('refuses %s with 400 naming the field', async (_case, body, field) => {
+      const before = updates.length;
+      const response = await put(body);
+      expect(response.status).toBe(400);
+      const problem = (await response.json()) as { errors: Array<{ field: string }> };
+      expect(problem.errors.map((error) => error.field)).toContain(field);
+      expect(updates.length).toBe(before);
+    });
+  });
+
+  describe('PUT /users/me/password', () => {
+    const put = async (body: unknown, token?: string) =>
+      fetch(`${sut.url}/api/v1/users/me/password`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', Authorization: `Bearer ${token ?? (await signAccessToken(key))}` },
+        body: JSON.stringify(body),
+      });
+
+    it('answers 204 without a body', async () => {
+      const response = await put({ current_password: 'old password', new_password: 'new password' });
+      expect(response.status).toBe(204);
+      expect(await response.text()).toBe('');
+      expect(passwordChanges.at(-1)).toEqual({ currentPassword: 'old password', newPassword: 'new password' });
+    });
+
+    it.each([
+      ['a new password over 128 characters', { current_password: 'old password', new_password: 'x'.repeat(129) }],
+      ['a current password over 128 characters', { current_password: 'x'.repeat(129), new_password: 'new password' }],
+      ['a missing field', { new_password: 'new password' }],
+    ])('refuses %s with 400 before auth sees it', async (_case, body) => {
+      const before = passwordChanges.length;
+      expect((await put(body)).status).toBe(400);
+      expect(passwordChanges.length).toBe(before);
+    });
+
+    it('refuses a service token', async () => {
+      expect((await put({ current_password: 'a', new_password: 'b' }, await signServiceToken(key))).status).toBe(401);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TokenPair, User } from '#gen/egp/auth/v1/auth_service';
+import type { Profile } from '#gen/egp/profile_data/v1/profile_data_service';
 import { AppError } from '#libs/errors';
 import { writableBody } from '../middleware/validation.ts';
 import { toUserView, userSchema } from './user.ts';
@@ -34,12 +35,15 @@ export const authResultSchema = z.object({
   expires_in: z.number().int().meta({ description: 'Seconds until the access token expires' }),
 });
 
-/** Register and Login answer the same shape. */
-export function toAuthResult(response: { user?: User | undefined; tokens?: TokenPair | undefined }): z.input<typeof authResultSchema> {
+/** Register and Login answer the same shape; with the profile, the user is what GET /users/me shows. */
+export function toAuthResult(
+  response: { user?: User | undefined; tokens?: TokenPair | undefined },
+  profile?: Profile,
+): z.input<typeof authResultSchema> {
   const { user, tokens } = response;
   if (!user || !tokens) throw AppError.internal(new Error('auth returned no user or tokens'));
   return {
-    user: toUserView(user),
+    user: toUserView(user, profile),
     access_token: tokens.accessToken,
     refresh_token: tokens.refreshToken,
     token_type: 'Bearer',

@@ -23,6 +23,16 @@ export const userSchema = z.object({
 export type UserView = z.input<typeof userSchema>;
 
 /**
+ * When the user last changed: the account's time, or the profile's once the profile was
+ * edited. A profile only projected from the sign-up (created = updated) changed nothing,
+ * though its timestamp may trail the account's by the event's delivery.
+ */
+function lastChange(user: User, profile: Profile | undefined): string {
+  if (!profile || profile.updatedAt === profile.createdAt) return user.updatedAt;
+  return Date.parse(profile.updatedAt) > Date.parse(user.updatedAt) ? profile.updatedAt : user.updatedAt;
+}
+
+/**
  * An account record from auth, with the profile's fields where profile-data has them.
  * Before a profile exists (right after sign-up) the account's display name stands in.
  */
@@ -34,6 +44,6 @@ export function toUserView(user: User, profile?: Profile): UserView {
     avatar_url: profile?.avatarUrl ?? null,
     wallets: user.wallets.map((wallet) => ({ address: wallet.address, chain_id: wallet.chainId })),
     created_at: user.createdAt,
-    updated_at: profile?.updatedAt ?? user.updatedAt,
+    updated_at: lastChange(user, profile),
   };
 }

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import { AuthServiceService } from '#gen/egp/auth/v1/auth_service';
+import { OrgServiceService } from '#gen/egp/org/v1/org_service';
 import { ProfileDataServiceService } from '#gen/egp/profile_data/v1/profile_data_service';
 import { AppError } from '#libs/errors';
 import { createLogger } from '#libs/logging';
 import { createApp, type AppDeps, type GatewayRedis } from '../app.ts';
 import { createAccessTokenVerifier } from '../auth/access-token-verifier.ts';
 import { JwksKeyStore } from '../auth/jwks-key-store.ts';
-import type { AuthClient, GatewayClients, ProfileDataClient } from '../clients/types.ts';
+import type { AuthClient, GatewayClients, OrgClient, ProfileDataClient } from '../clients/types.ts';
 import { loadGatewayConfig } from '../config.ts';
 import { TEST_AUDIENCE, TEST_ISSUER, type TestSigningKey } from './tokens.ts';
 
@@ -24,10 +25,13 @@ function fakeClient<Client>(definition: Record<string, unknown>, overrides: Part
   return { ...methods, ...overrides } as Client;
 }
 
-export function fakeClients(overrides: { auth?: Partial<AuthClient>; profileData?: Partial<ProfileDataClient> } = {}): GatewayClients {
+export function fakeClients(
+  overrides: { auth?: Partial<AuthClient>; profileData?: Partial<ProfileDataClient>; org?: Partial<OrgClient> } = {},
+): GatewayClients {
   return {
     auth: fakeClient<AuthClient>(AuthServiceService, overrides.auth ?? {}),
     profileData: fakeClient<ProfileDataClient>(ProfileDataServiceService, overrides.profileData ?? {}),
+    org: fakeClient<OrgClient>(OrgServiceService, overrides.org ?? {}),
   };
 }
 

@@ -47,3 +47,14 @@ export async function signAccessToken(key: TestSigningKey, overrides: TokenOverr
     .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: key.kid, ...overrides.header })
     .sign(key.privateKey);
 }
+
+export const TEST_ORGANIZATION_ID = '0196b6c8-0000-7000-8000-0000000000aa';
+
+/** A service token shaped like token exchange's (`svc+jwt`, org_id, role, amr, scope), with overrides. */
+export async function signServiceToken(key: TestSigningKey, overrides: TokenOverrides = {}): Promise<string> {
+  return signAccessToken(key, {
+    ...overrides,
+    header: { typ: 'svc+jwt', ...overrides.header },
+    claims: { org_id: TEST_ORGANIZATION_ID, role: 'MEMBER', amr: ['pwd'], scope: 'members:read', ...overrides.claims },
+  });
+}
