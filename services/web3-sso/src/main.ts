@@ -1,5 +1,6 @@
 import { GrpcServer } from '#libs/grpc';
 import { AssertionSigner } from '#libs/identity';
+import { stopOnSignals } from '#libs/lifecycle';
 import { createLogger } from '#libs/logging';
 import { loadWeb3SsoConfig } from './config.ts';
 
@@ -10,10 +11,4 @@ const logger = createLogger(SERVICE, config.LOG_LEVEL);
 const server = new GrpcServer({ name: SERVICE, logger, assertions: new AssertionSigner(config.INTERNAL_AUTH_SECRET), shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
 await server.listen(config.WEB3_SSO_GRPC_ADDR);
 
-async function shutdown(signal: string): Promise<void> {
-  logger.info({ signal }, 'shutting down');
-  await server.shutdown();
-  process.exit(0);
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+stopOnSignals(logger, () => server.shutdown());

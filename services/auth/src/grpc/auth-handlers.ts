@@ -1,4 +1,5 @@
 import type { AuthServiceServer } from '#gen/egp/auth/v1/auth_service';
+import { isUuid } from '#libs/db';
 import { AppError } from '#libs/errors';
 import type { AsyncHandlers } from '#libs/grpc';
 import type { Principal, UserPrincipal } from '#libs/identity';
@@ -19,8 +20,6 @@ export interface AuthHandlerDeps {
   exchange: TokenExchangeDeps;
   keys: SigningKeyStore;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Sign-up, sign-in and refresh are made by the gateway for anonymous callers. */
 function clientIp(principal: Principal): string {
@@ -66,11 +65,11 @@ export function authHandlers(deps: AuthHandlerDeps): AsyncHandlers<AuthServiceSe
     },
     exchangeToken: async ({ organizationId, appId, scope }, { principal, requestId, deadline }) => {
       const user = ownUser(principal);
-      if (!UUID.test(organizationId)) throw AppError.notFound('Organization');
+      if (!isUuid(organizationId)) throw AppError.notFound('Organization');
       return exchangeToken(deps.exchange, { userId: user.userId, sessionId: user.sessionId, organizationId, appId, scope, call: { requestId, deadline } });
     },
     getUser: async ({ userId }, { principal }) => {
-      if (!UUID.test(userId)) throw AppError.notFound('User');
+      if (!isUuid(userId)) throw AppError.notFound('User');
       return { user: toUserMessage(await getUser(deps.login.em, principal, userId)) };
     },
     getJwks: async () => ({ keys: deps.keys.publicKeys() }),

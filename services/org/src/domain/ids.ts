@@ -1,10 +1,7 @@
+import { isUuid } from '#libs/db';
 import { AppError } from '#libs/errors';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid };
 
 /**
  * An id from a request, lower-cased so it compares equal to ids from tokens and the database.

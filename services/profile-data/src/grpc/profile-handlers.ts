@@ -1,13 +1,12 @@
 import type { AuthServiceService } from '#gen/egp/auth/v1/auth_service';
 import type { Profile as ProfileMessage, ProfileDataServiceServer } from '#gen/egp/profile_data/v1/profile_data_service';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid } from '#libs/db';
 import { AppError } from '#libs/errors';
 import type { AsyncClient, AsyncHandlers, CallContext } from '#libs/grpc';
 import type { Profile } from '../db/entities/index.ts';
 import { updateProfile } from '../domain/profile-update.ts';
 import { getProfile, type ProfileSeed } from '../domain/profiles.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toProfileMessage(profile: Profile): ProfileMessage {
   return {
@@ -37,7 +36,7 @@ export function profileHandlers(deps: ProfileHandlerDeps): AsyncHandlers<Profile
 
   return {
     getProfile: async ({ userId }, context) => {
-      if (!UUID.test(userId)) throw AppError.notFound('Profile');
+      if (!isUuid(userId)) throw AppError.notFound('Profile');
       return { profile: toProfileMessage(await getProfile(deps.em, context.principal, userId, seedFromAuth(userId, context))) };
     },
     updateProfile: async (request, context) => {

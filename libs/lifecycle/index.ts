@@ -1,0 +1,1 @@
+export { stopOnSignals } from './signals.ts';
