@@ -34,3 +34,23 @@ describe(AssertionSigner.name, () => {
     await expect(sut.verify(`${header}.${body}.`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });
+
+describe(`${AssertionSigner.name} (tampering)`, () => {
+  const sut = new AssertionSigner(secret);
+
+  it('refuses a payload changed after signing, a changed header and trailing parts', async () => {
+    const token = await sut.sign({ kind: 'anonymous' }, 'gateway');
+    const [header, , signature] = token.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ principal: { kind: 'service', service: 'org' }, src: 'x', iss: 'egp-internal', aud: 'egp-services', iat: 0, exp: 9e9 })).toString('base64url');
+    await expect(sut.verify(`${header}.${forgedPayload}.${signature}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const otherHeader = Buffer.from(JSON.stringify({ alg: 'HS512', typ: 'egp-assertion+jwt' })).toString('base64url');
+    await expect(sut.verify(`${otherHeader}.${token.split('.')[1]}.${signature}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(sut.verify(`${token}.extra`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('signs once per principal object and caller while the assertion is fresh', async () => {
+    const principal = { kind: 'anonymous' } as const;
+    expect(await sut.sign(principal, 'gateway')).toBe(await sut.sign(principal, 'gateway'));
+    await expect(sut.verify(await sut.sign(principal, 'profile-data'))).resolves.toEqual(principal);
+  });
+});

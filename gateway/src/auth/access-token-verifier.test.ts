@@ -122,4 +122,25 @@ describe(createAccessTokenVerifier.name, () => {
     const offline = createAccessTokenVerifier(keys, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
     await expect(offline.verify(await signAccessToken(key))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
+
+  it('remembers a verified token without outliving its expiry', async () => {
+    let now = Date.now();
+    let fetches = 0;
+    const keys = new JwksKeyStore(
+      async () => {
+        fetches += 1;
+        return [key.publicJwk];
+      },
+      { ttlSeconds: 1, refetchCooldownSeconds: 0, now: () => now },
+    );
+    const cached = createAccessTokenVerifier(keys, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, clockToleranceSeconds: 0, now: () => now });
+    const token = await signAccessToken(key, { expiresIn: 30 });
+    await cached.verify(token);
+    now += 5_000;
+    // Past the key cache's TTL: a second full verification would have refetched the keys.
+    await expect(cached.verify(token)).resolves.toMatchObject({ type: 'access' });
+    expect(fetches).toBe(1);
+    now += 30_000;
+    await expect(cached.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
 });

@@ -52,6 +52,43 @@ export interface AccessTokenVerifierOptions {
   audience: string;
   /** Seconds of clock skew tolerated on exp/nbf/iat. */
   clockToleranceSeconds?: number;
+  /** How many verified tokens to remember; 0 turns the cache off. */
+  cacheSize?: number;
+  /** Milliseconds since the epoch; injected so tests control time. */
+  now?: () => number;
+}
+
+/** A verified token is re-checked in full at least this often, even if it lives longer. */
+const CACHE_RECHECK_MS = 60_000;
+
+/**
+ * Remembers tokens that verified, until they expire (or a minute passes), so a client's
+ * repeated requests skip the signature check. Only the exact same token string hits; the
+ * oldest entries go first when it is full. Revocation is checked per request elsewhere.
+ */
+class VerifiedTokenCache {
+  readonly #entries = new Map<string, { verified: VerifiedToken; validUntil: number }>();
+  readonly #size: number;
+  readonly #now: () => number;
+
+  constructor(size: number, now: () => number) {
+    this.#size = size;
+    this.#now = now;
+  }
+
+  get(token: string): VerifiedToken | undefined {
+    const entry = this.#entries.get(token);
+    if (entry === undefined) return undefined;
+    if (entry.validUntil > this.#now()) return entry.verified;
+    this.#entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, verified: VerifiedToken, expiresAtSeconds: number): void {
+    if (this.#size === 0) return;
+    if (this.#entries.size >= this.#size) this.#entries.delete(this.#entries.keys().next().value ?? '');
+    this.#entries.set(token, { verified, validUntil: Math.min(expiresAtSeconds * 1000, this.#now() + CACHE_RECHECK_MS) });
+  }
 }
 
 const invalidToken = () => AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
@@ -96,9 +133,14 @@ export function createAccessTokenVerifier(keys: JwksKeyStore, options: AccessTok
     return key;
   }
 
+  const now = options.now ?? Date.now;
+  const cache = new VerifiedTokenCache(options.cacheSize ?? 10_000, now);
+
   return {
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw invalidToken();
+      const cached = cache.get(token);
+      if (cached !== undefined) return cached;
       try {
         const { payload, protectedHeader } = await jwtVerify(token, keyLookup, {
           algorithms: [ACCESS_TOKEN_ALGORITHM],
@@ -106,8 +148,11 @@ export function createAccessTokenVerifier(keys: JwksKeyStore, options: AccessTok
           audience: options.audience,
           requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'],
           clockTolerance: options.clockToleranceSeconds ?? 5,
+          currentDate: new Date(now()),
         });
-        return toVerifiedToken(normalizedType(protectedHeader), payload, options.audience);
+        const verified = toVerifiedToken(normalizedType(protectedHeader), payload, options.audience);
+        cache.set(token, verified, payload.exp ?? 0);
+        return verified;
       } catch (error) {
         // A JWKS fetch failure is an outage (503), not a bad token; it passes through.
         if (error instanceof joseErrors.JOSEError) throw invalidToken();

@@ -15,7 +15,7 @@ import { authMigrations } from './db/migrations/index.ts';
 import { IpLimits } from './domain/ip-limits.ts';
 import { KeyEncryption } from './domain/key-encryption.ts';
 import { LoginThrottle } from './domain/login-throttle.ts';
-import { PasswordHasher } from './domain/password-hasher.ts';
+import { PasswordHasher } from './domain/hashing/password-hasher.ts';
 import { SessionFactory } from './domain/sessions.ts';
 import { SigningKeyStore } from './domain/signing-keys.ts';
 import { TokenIssuer } from './domain/token-issuer.ts';
@@ -44,7 +44,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
 
   const hasher = new PasswordHasher(
     { memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM },
-    config.PASSWORD_HASH_CONCURRENCY,
+    { concurrency: config.PASSWORD_HASH_CONCURRENCY, niceness: config.PASSWORD_HASH_NICENESS },
   );
   const sessions = new SessionFactory(config.REFRESH_TOKEN_TTL_SECONDS);
   const tokens = new TokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
@@ -93,6 +93,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
       org.close();
       await relay.stop();
       await nats.drain();
+      await hasher.close();
       redis.destroy();
       await orm.close();
     },

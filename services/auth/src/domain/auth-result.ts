@@ -2,9 +2,10 @@ import type { User, Wallet } from '../db/entities/index.ts';
 import type { TokenIssuer } from './token-issuer.ts';
 import type { OpenedSession } from './sessions.ts';
 
+/** What callers may see of an account: never its password hash. */
 export interface UserView {
-  user: User;
-  wallets: Wallet[];
+  user: Pick<User, 'id' | 'email' | 'displayName' | 'createdAt' | 'updatedAt'>;
+  wallets: Pick<Wallet, 'address' | 'chainId'>[];
 }
 
 export interface IssuedTokens {

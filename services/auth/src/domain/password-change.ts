@@ -3,7 +3,7 @@ import { AppError } from '#libs/errors';
 import { recordEvent } from '#libs/events';
 import { UserSchema } from '../db/entities/index.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import type { PasswordHasher } from './password-hasher.ts';
+import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { assertMeetsOrgPolicy, assertPasswordAcceptable, type OrgPasswordPolicy } from './password-rules.ts';
 import { endOtherSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
 

@@ -4,7 +4,7 @@ import { UserSchema, WalletSchema } from '../db/entities/index.ts';
 import { tokensFor, type AuthResult } from './auth-result.ts';
 import type { IpLimits } from './ip-limits.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import type { PasswordHasher } from './password-hasher.ts';
+import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { PASSWORD_MAX_LENGTH, normalizeEmail } from './password-rules.ts';
 import type { SessionFactory } from './sessions.ts';
 import type { TokenIssuer } from './token-issuer.ts';

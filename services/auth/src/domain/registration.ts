@@ -5,7 +5,7 @@ import { recordEvent } from '#libs/events';
 import { UserSchema } from '../db/entities/index.ts';
 import { tokensFor, type AuthResult } from './auth-result.ts';
 import type { IpLimits } from './ip-limits.ts';
-import type { PasswordHasher } from './password-hasher.ts';
+import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { assertPasswordAcceptable, normalizeEmail } from './password-rules.ts';
 import type { SessionFactory } from './sessions.ts';
 import type { TokenIssuer } from './token-issuer.ts';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '#libs/errors';
 import type { Principal } from '#libs/identity';
-import { ProfileSchema, type Profile } from '../db/entities/index.ts';
+import type { Profile } from '../db/entities/index.ts';
 
 export interface ProfileSeed {
   userId: string;
@@ -21,6 +21,25 @@ export async function ensureProfile(em: EntityManager, seed: ProfileSeed): Promi
   );
 }
 
+const PROFILE_BY_USER = `
+  select user_id, display_name, avatar_url, created_at, updated_at
+    from "profile_data"."profiles" where user_id = ?`;
+
+interface ProfileRow {
+  user_id: string;
+  display_name: string;
+  avatar_url: string | null;
+  // The ORM's driver hands timestamps back as text.
+  created_at: string | Date;
+  updated_at: string | Date;
+}
+
+async function findProfile(em: EntityManager, userId: string): Promise<Profile | undefined> {
+  // Read on every GET /users/me: one plain query, no entity hydration.
+  const [row] = await em.getConnection().execute<ProfileRow[]>(PROFILE_BY_USER, [userId]);
+  return row && { userId: row.user_id, displayName: row.display_name, avatarUrl: row.avatar_url, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) };
+}
+
 /** Looks up the profile; when the registration event has not arrived yet, asks `fetchSeed` for it. */
 export async function getProfile(
   em: EntityManager,
@@ -30,11 +49,10 @@ export async function getProfile(
 ): Promise<Profile> {
   const mayRead = principal.kind === 'service' || (principal.kind === 'user' && principal.userId === userId);
   if (!mayRead) throw AppError.notFound('Profile');
-  const fork = em.fork();
-  const existing = await fork.findOne(ProfileSchema, { userId });
+  const existing = await findProfile(em, userId);
   if (existing) return existing;
-  await ensureProfile(fork, await fetchSeed());
-  const created = await fork.findOne(ProfileSchema, { userId }, { refresh: true });
+  await ensureProfile(em, await fetchSeed());
+  const created = await findProfile(em, userId);
   if (!created) throw AppError.notFound('Profile');
   return created;
 }

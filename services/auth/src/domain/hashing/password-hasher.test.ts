@@ -4,7 +4,7 @@ import { PasswordHasher } from './password-hasher.ts';
 const owaspMinimum = { memoryKib: 19_456, timeCost: 2, parallelism: 1 };
 
 describe(PasswordHasher.name, () => {
-  const sut = new PasswordHasher(owaspMinimum, 2);
+  const sut = new PasswordHasher(owaspMinimum, { concurrency: 2, niceness: 10 });
 
   it('hashes with argon2id at the configured parameters and verifies', async () => {
     const hash = await sut.hash('correct horse battery staple');
@@ -15,7 +15,7 @@ describe(PasswordHasher.name, () => {
   });
 
   it('flags hashes made with other parameters for re-hashing', async () => {
-    const older = await new PasswordHasher({ ...owaspMinimum, memoryKib: 8192, timeCost: 1 }, 1).hash('pw-older-params');
+    const older = await new PasswordHasher({ ...owaspMinimum, memoryKib: 8192, timeCost: 1 }, { concurrency: 1, niceness: 0 }).hash('pw-older-params');
     expect(sut.needsRehash(older)).toBe(true);
     await expect(sut.verify(older, 'pw-older-params')).resolves.toBe(true);
     expect(sut.needsRehash('$2b$10$bcrypt-hash')).toBe(true);
