@@ -26,7 +26,7 @@ export class HashWorkerPool {
     for (let i = 0; i < size; i += 1) {
       const worker = new Worker(new URL('./hash-worker.ts', import.meta.url), { workerData: { niceness } });
       worker.on('message', (result: HashResult) => this.#settle(worker, result));
-      worker.on('error', (error) => this.#fail(worker, error));
+      worker.on('error', (error: Error) => this.#fail(worker, error));
       worker.unref();
       this.#workers.push(worker);
       this.#idle.push(worker);
@@ -35,7 +35,7 @@ export class HashWorkerPool {
 
   run(input: JobInput): Promise<string | boolean> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ job: { ...input, id: (this.#nextId += 1) } as HashJob, resolve, reject });
+      this.#queue.push({ job: { ...input, id: (this.#nextId += 1) }, resolve, reject });
       this.#dispatch();
     });
   }
