@@ -55,11 +55,12 @@ export function authRoutes(router: ApiRouter, clients: GatewayClients): void {
       method: 'post',
       path: `${API_V1}/auth/login`,
       summary: 'Sign in with email and password',
-      description: 'Unknown email, wrong password and locked account all answer the same 401.',
+      description:
+        'Unknown email and wrong password answer the same 401. Past the brute-force threshold (per account and address, then per account) any email, existing or not, gets 429 with Retry-After.',
       tags: ['Authentication'],
       auth: 'none',
       body: loginBody,
-      responses: { 200: authResultSchema, 401: 'The email or password is wrong, or the account is locked.' },
+      responses: { 200: authResultSchema, 401: 'The email or password is wrong.', 429: 'Too many attempts; wait for Retry-After.' },
     },
     async ({ body, call }) => {
       const result = await auth.login({ email: body.email, password: body.password }, call);
