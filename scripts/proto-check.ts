@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { bufBinary } from './buf.ts';
 import { repoRoot } from './launcher/components.ts';
 
 /** Every `out:` directory of buf.gen.yaml's plugins (small enough to read without a YAML parser). */
@@ -42,7 +43,7 @@ function main(): number {
   if (outputs.length === 0) throw new Error('buf.gen.yaml names no out directory');
   const scratch = mkdtempSync(join(tmpdir(), 'egp-proto-check-'));
   try {
-    const buf = join(repoRoot, 'node_modules', '.bin', 'buf');
+    const buf = bufBinary();
     execFileSync(buf, ['generate', '--template', 'buf.gen.yaml', '-o', scratch], { cwd: repoRoot, stdio: 'inherit' });
     const problems = outputs.flatMap((out) =>
       differences(join(scratch, out), join(repoRoot, out)).map((problem) => `${problem.slice(0, 9)}${join(out, problem.slice(9))}`),
