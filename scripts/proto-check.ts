@@ -1,5 +1,5 @@
 /**
- * `npm run proto:check`: fails when the checked-in generated code (libs/proto-gen) is not
+ * `npm run proto:check`: fails when the checked-in generated code (libs/gen) is not
  * what `buf generate` makes from proto/ today — a proto edited without regenerating, or a
  * generated file edited by hand. Generates into a temporary directory (buf's `-o` prepends
  * it to the template's `out`), compares file by file, and leaves the work tree untouched.

@@ -11,6 +11,6 @@ const appKeyEnv = z.object({
 
 export type AppKeyConfig = z.infer<typeof appKeyEnv>;
 
-export function loadAppKeyConfig(env: Record<string, string | undefined>): Readonly<AppKeyConfig> {
+export function loadAppKeyConfig(env: Record<string, string | undefined> = process.env): Readonly<AppKeyConfig> {
   return loadConfig(appKeyEnv, env);
 }

@@ -5,7 +5,7 @@ import { createLogger } from '#libs/logging';
 import { loadAppKeyConfig } from './config.ts';
 
 const SERVICE = 'app-key';
-const config = loadAppKeyConfig(process.env);
+const config = loadAppKeyConfig();
 const logger = createLogger(SERVICE, config.LOG_LEVEL);
 
 const server = new GrpcServer({ name: SERVICE, logger, assertions: new AssertionSigner(config.INTERNAL_AUTH_SECRET), shutdownGraceMs: config.SHUTDOWN_GRACE_MS });

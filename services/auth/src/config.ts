@@ -38,6 +38,6 @@ const authEnv = infrastructureEnv.extend({
 
 export type AuthConfig = z.infer<typeof authEnv>;
 
-export function loadAuthConfig(env: Record<string, string | undefined>): Readonly<AuthConfig> {
+export function loadAuthConfig(env: Record<string, string | undefined> = process.env): Readonly<AuthConfig> {
   return loadConfig(authEnv, env);
 }

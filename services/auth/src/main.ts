@@ -3,7 +3,7 @@ import { createLogger } from '#libs/logging';
 import { loadAuthConfig } from './config.ts';
 import { SERVICE, startAuthService } from './service.ts';
 
-const config = loadAuthConfig(process.env);
+const config = loadAuthConfig();
 const logger = createLogger(SERVICE, config.LOG_LEVEL);
 const service = await startAuthService(config, logger);
 

@@ -19,6 +19,6 @@ const orgEnv = infrastructureEnv.extend({
 
 export type OrgConfig = z.infer<typeof orgEnv>;
 
-export function loadOrgConfig(env: Record<string, string | undefined>): Readonly<OrgConfig> {
+export function loadOrgConfig(env: Record<string, string | undefined> = process.env): Readonly<OrgConfig> {
   return loadConfig(orgEnv, env);
 }

@@ -3,7 +3,7 @@ import { createLogger } from '#libs/logging';
 import { loadOrgConfig } from './config.ts';
 import { SERVICE, startOrgService } from './service.ts';
 
-const config = loadOrgConfig(process.env);
+const config = loadOrgConfig();
 const logger = createLogger(SERVICE, config.LOG_LEVEL);
 const service = await startOrgService(config, logger);
 

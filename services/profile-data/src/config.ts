@@ -9,6 +9,6 @@ const profileDataEnv = infrastructureEnv.extend({
 
 export type ProfileDataConfig = z.infer<typeof profileDataEnv>;
 
-export function loadProfileDataConfig(env: Record<string, string | undefined>): Readonly<ProfileDataConfig> {
+export function loadProfileDataConfig(env: Record<string, string | undefined> = process.env): Readonly<ProfileDataConfig> {
   return loadConfig(profileDataEnv, env);
 }

@@ -3,7 +3,7 @@ import { createLogger } from '#libs/logging';
 import { loadProfileDataConfig } from './config.ts';
 import { SERVICE, startProfileDataService } from './service.ts';
 
-const config = loadProfileDataConfig(process.env);
+const config = loadProfileDataConfig();
 const logger = createLogger(SERVICE, config.LOG_LEVEL);
 const service = await startProfileDataService(config, logger);
 

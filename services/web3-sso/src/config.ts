@@ -11,6 +11,6 @@ const web3SsoEnv = z.object({
 
 export type Web3SsoConfig = z.infer<typeof web3SsoEnv>;
 
-export function loadWeb3SsoConfig(env: Record<string, string | undefined>): Readonly<Web3SsoConfig> {
+export function loadWeb3SsoConfig(env: Record<string, string | undefined> = process.env): Readonly<Web3SsoConfig> {
   return loadConfig(web3SsoEnv, env);
 }

@@ -5,7 +5,7 @@ import { createLogger } from '#libs/logging';
 import { loadWeb3SsoConfig } from './config.ts';
 
 const SERVICE = 'web3-sso';
-const config = loadWeb3SsoConfig(process.env);
+const config = loadWeb3SsoConfig();
 const logger = createLogger(SERVICE, config.LOG_LEVEL);
 
 const server = new GrpcServer({ name: SERVICE, logger, assertions: new AssertionSigner(config.INTERNAL_AUTH_SECRET), shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
