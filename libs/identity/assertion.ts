@@ -28,6 +28,7 @@ const principalSchema = z.discriminatedUnion('kind', [
     tokenType: z.enum(['access', 'service']),
     organizationId: z.string().optional(),
     amr: z.array(z.string()).optional(),
+    scopes: z.array(z.string()).optional(),
     ip: z.string().optional(),
   }),
   z.object({

@@ -13,6 +13,8 @@ export type Principal =
       /** The organization a service token is bound to. */
       organizationId?: string | undefined;
       amr?: string[] | undefined;
+      /** What a service token was narrowed to at exchange; access tokens carry none. */
+      scopes?: string[] | undefined;
       ip?: string | undefined;
     }
   | {

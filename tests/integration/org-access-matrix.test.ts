@@ -99,6 +99,19 @@ describe('org service authorization (role × RPC, cross-tenant)', () => {
     await expect(sut.client.getOrganization({ organizationId: orgA }, as(unbound))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it("never lets a service token exceed the scopes it was narrowed to, whatever the user's role", async () => {
+    const readOnly = serviceTokenPrincipal(owner.userId, orgA, ['members:read']);
+    await expect(sut.client.getOrganization({ organizationId: orgA }, as(readOnly))).resolves.toBeDefined();
+    await expect(sut.client.listMembers({ organizationId: orgA }, as(readOnly))).resolves.toBeDefined();
+    await expect(sut.client.getSettings({ organizationId: orgA }, as(readOnly))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(sut.client.createInvitation({ organizationId: orgA, email: 'scoped@example.test', role: 'ADMIN' }, as(readOnly))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(sut.client.updateMemberRole({ organizationId: orgA, userId: owner.userId, role: 'ADMIN' }, as(readOnly))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const noScopes = serviceTokenPrincipal(owner.userId, orgA, []);
+    await expect(sut.client.getOrganization({ organizationId: orgA }, as(noScopes))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // Scope checks come after membership: another tenant still sees NOT_FOUND.
+    await expect(sut.client.getOrganization({ organizationId: orgB }, as(readOnly))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('lets an API key read members only with members:read, and nothing else', async () => {
     const reader = apiKeyPrincipal(orgA, ['members:read']);
     const { members } = await sut.client.listMembers({ organizationId: orgA }, as(reader));

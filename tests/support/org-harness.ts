@@ -44,7 +44,14 @@ const PASSWORD = 'violet-anvil-73-harbor';
 export const as = (principal: Principal) => ({ principal });
 export const userPrincipal = (userId: string): Principal => ({ kind: 'user', userId, sessionId: 'test-session', tokenType: 'access' });
 /** A token from token exchange: the user, bound to one organization. */
-export const serviceTokenPrincipal = (userId: string, organizationId: string): Principal => ({ kind: 'user', userId, sessionId: 'test-session', tokenType: 'service', organizationId });
+export const serviceTokenPrincipal = (userId: string, organizationId: string, scopes = ['members:read', 'org:admin']): Principal => ({
+  kind: 'user',
+  userId,
+  sessionId: 'test-session',
+  tokenType: 'service',
+  organizationId,
+  scopes,
+});
 export const apiKeyPrincipal = (organizationId: string, scopes: string[]): Principal => ({ kind: 'api_key', keyId: 'test-key', appId: 'test-app', organizationId, scopes });
 export const internalPrincipal: Principal = { kind: 'service', service: 'auth' };
 export const anonymousPrincipal: Principal = { kind: 'anonymous', ip: '203.0.113.9' };

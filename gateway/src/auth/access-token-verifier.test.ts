@@ -36,13 +36,14 @@ describe(createAccessTokenVerifier.name, () => {
     expect(await sut.verify(await signAccessToken(key, { header: { typ: 'application/at+jwt' } }))).toMatchObject({ type: 'access' });
   });
 
-  it('accepts a service token and returns its organization and sign-in methods', async () => {
+  it('accepts a service token and returns its organization, sign-in methods and scopes', async () => {
     expect(await sut.verify(await signServiceToken(key))).toEqual({
       type: 'service',
       userId,
       sessionId: 'session-1',
       organizationId: TEST_ORGANIZATION_ID,
       amr: ['pwd'],
+      scopes: ['members:read'],
     });
   });
 

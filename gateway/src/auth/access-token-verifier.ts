@@ -40,7 +40,7 @@ const serviceTokenClaims = z.object({
 /** Who a verified token speaks for; `authenticate` adds the client's IP to make a principal. */
 export type VerifiedToken =
   | { type: 'access'; userId: string; sessionId: string }
-  | { type: 'service'; userId: string; sessionId: string; organizationId: string; amr: string[] };
+  | { type: 'service'; userId: string; sessionId: string; organizationId: string; amr: string[]; scopes: string[] };
 
 /** What the authentication middleware needs; tests may substitute their own. */
 export interface AccessTokenVerifier {
@@ -112,8 +112,8 @@ function toVerifiedToken(type: string | undefined, payload: JWTPayload, audience
   if (type === SERVICE_TOKEN_TYPE) {
     const claims = serviceTokenClaims.safeParse(payload);
     if (!claims.success || firstAudience(claims.data.aud) !== audience) throw invalidToken();
-    const { sub, sid, org_id, amr } = claims.data;
-    return { type: 'service', userId: sub, sessionId: sid, organizationId: org_id, amr };
+    const { sub, sid, org_id, amr, scope } = claims.data;
+    return { type: 'service', userId: sub, sessionId: sid, organizationId: org_id, amr, scopes: scope.split(' ').filter(Boolean) };
   }
   // Refresh, SSO, plain `JWT` or no typ at all: none of them is a bearer credential here.
   throw invalidToken();

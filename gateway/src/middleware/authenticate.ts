@@ -25,7 +25,7 @@ export interface BearerCheck {
 function toPrincipal(token: VerifiedToken, ip: string | undefined): Principal {
   const { userId, sessionId } = token;
   if (token.type === 'access') return { kind: 'user', tokenType: 'access', userId, sessionId, ip };
-  return { kind: 'user', tokenType: 'service', organizationId: token.organizationId, amr: token.amr, userId, sessionId, ip };
+  return { kind: 'user', tokenType: 'service', organizationId: token.organizationId, amr: token.amr, scopes: token.scopes, userId, sessionId, ip };
 }
 
 async function authenticateBearer(check: BearerCheck, authorization: string, ip: string | undefined): Promise<Principal> {

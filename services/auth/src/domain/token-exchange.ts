@@ -10,6 +10,8 @@ export const ISSUED_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 /** The scopes a service token may carry, and the least role that may hold each. */
 const scopeMinimumRole: Record<string, 'MEMBER' | 'ADMIN'> = {
   'members:read': 'MEMBER',
+  // Organization administration: settings, member changes, invitations.
+  'org:admin': 'ADMIN',
   'custom_data:read': 'MEMBER',
   'inventory:read': 'MEMBER',
   'system_data:read': 'ADMIN',

@@ -14,6 +14,17 @@ export interface MemberActor {
 
 const organizationNotFound = () => AppError.notFound('Organization');
 
+/** Scopes a service token needs here: reading the organization and its members, or administering it. */
+export const READ_SCOPE = 'members:read';
+export const ADMIN_SCOPE = 'org:admin';
+
+/** A service token only does what it was narrowed to at exchange, on top of the role's rights. */
+function assertServiceTokenScope(principal: Principal, scope: string): void {
+  if (principal.kind === 'user' && principal.tokenType === 'service' && !(principal.scopes ?? []).includes(scope)) {
+    throw AppError.forbidden(`This service token lacks the ${scope} scope.`);
+  }
+}
+
 /**
  * The caller as a member of `organizationId`, with their CURRENT role read from the database
  * (never a role carried by a token). Not a member, or a service token bound to another
@@ -21,7 +32,13 @@ const organizationNotFound = () => AppError.notFound('Organization');
  * FORBIDDEN. API keys and internal services are refused (FORBIDDEN; NOT_FOUND for a key of
  * another organization).
  */
-export async function authorizeMember(em: EntityManager, rawOrganizationId: string, principal: Principal, minimum: Role): Promise<MemberActor> {
+export async function authorizeMember(
+  em: EntityManager,
+  rawOrganizationId: string,
+  principal: Principal,
+  minimum: Role,
+  serviceTokenScope: string = minimum === 'MEMBER' ? READ_SCOPE : ADMIN_SCOPE,
+): Promise<MemberActor> {
   if (principal.kind === 'api_key') {
     if (principal.organizationId.toLowerCase() !== rawOrganizationId.toLowerCase()) throw organizationNotFound();
     throw AppError.forbidden('API keys may not do this.');
@@ -32,6 +49,7 @@ export async function authorizeMember(em: EntityManager, rawOrganizationId: stri
   const member = await em.findOne(MemberSchema, { organizationId, userId }, { refresh: true });
   if (!member) throw organizationNotFound();
   if (!hasAtLeast(member.role, minimum)) throw AppError.forbidden();
+  assertServiceTokenScope(principal, serviceTokenScope);
   return { organizationId, userId, role: member.role };
 }
 

@@ -4,7 +4,7 @@ import { AppError } from '#libs/errors';
 import { recordEvent } from '#libs/events';
 import type { Principal } from '#libs/identity';
 import { MemberSchema, OrganizationSchema, type Member } from '../db/entities/index.ts';
-import { authorizeMember, type MemberActor } from './authorization.ts';
+import { ADMIN_SCOPE, authorizeMember, type MemberActor } from './authorization.ts';
 import type { OrgDeps } from './deps.ts';
 import { parseId } from './ids.ts';
 import { assertMayChangeRole, assertMayRemove, assertOwnerRemains } from './owner-rules.ts';
@@ -24,11 +24,11 @@ async function underOrganizationLock<T>(
   minimum: Role,
   change: (em: EntityManager, actor: MemberActor, target: Member) => Promise<T>,
 ): Promise<T> {
-  const { organizationId } = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, minimum);
+  const { organizationId } = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, minimum, ADMIN_SCOPE);
   const userId = parseId(rawUserId, 'Member');
   return deps.em.fork().transactional(async (em) => {
     await em.findOne(OrganizationSchema, { id: organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    const actor = await authorizeMember(em, organizationId, principal, minimum);
+    const actor = await authorizeMember(em, organizationId, principal, minimum, ADMIN_SCOPE);
     const target = await em.findOne(MemberSchema, { organizationId, userId }, { refresh: true });
     if (!target) throw AppError.notFound('Member');
     return change(em, actor, target);
