@@ -48,6 +48,7 @@ export const infrastructureEnv = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('egp'),
   SHUTDOWN_GRACE_MS: envFields.positiveInt(10_000),
+  OUTBOX_RETENTION_HOURS: envFields.positiveInt(24),
 });
 
 export type InfrastructureConfig = z.infer<typeof infrastructureEnv>;

@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError } from '#libs/errors';
 
 /** What a unique violation of each named constraint means to a client. */
@@ -23,13 +23,41 @@ function uniqueViolationOf(error: unknown): PostgresErrorFields | undefined {
   return undefined;
 }
 
+/** SQLSTATEs that mean "the database is not there right now", not "the query is wrong". */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+function isConnectionFailure(current: object): boolean {
+  if (current instanceof ConnectionException) return true;
+  const code = (current as PostgresErrorFields).code;
+  if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
+  const message = (current as { message?: unknown }).message;
+  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(message);
+}
+
+/**
+ * True when `error` (or anything in its `cause` chain) says the database could not be
+ * reached or dropped the connection: a transient outage the caller should retry, never a bug.
+ */
+export function isConnectionError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    if (isConnectionFailure(current)) return true;
+    current = (current as PostgresErrorFields).cause;
+  }
+  return false;
+}
+
 /**
  * The one place database constraint violations become client errors. A unique violation
  * becomes the AppError registered for its constraint name (a factory is called, so each
  * throw gets a fresh stack), or a generic CONFLICT; any other error is returned unchanged,
  * so callers can write `catch (error) { throw translateDbError(error, userConstraints); }`.
+ * A lost or refused connection becomes UNAVAILABLE, so an outage answers 503, not 500.
  */
 export function translateDbError(error: unknown, constraints: ConstraintErrors = {}): unknown {
+  if (error instanceof AppError && error.code !== 'INTERNAL') return error;
+  if (isConnectionError(error)) return AppError.unavailable('The database is unavailable; try again shortly.', error);
   const violation = uniqueViolationOf(error);
   if (violation === undefined) return error;
   const constraint = typeof violation.constraint === 'string' ? violation.constraint : undefined;

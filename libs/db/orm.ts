@@ -3,6 +3,7 @@ import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#libs/logging';
 import { ormLoggerFactory } from './orm-logger.ts';
+import { releaseDeadClients } from './pool-hygiene.ts';
 
 /** A migration given by name, so renaming a class never re-runs it. */
 export interface ServiceMigration {
@@ -38,7 +39,7 @@ function ormConfig(options: ServiceOrmOptions) {
     ensureDatabase: false,
     discovery: { warnWhenNoEntities: false },
     // Unqualified names in raw SQL resolve to the service's own schema first.
-    driverOptions: { options: `-c search_path=${options.schema},public` },
+    driverOptions: { options: `-c search_path=${options.schema},public`, onPoolCreated: releaseDeadClients },
     // One connection holds the migration lock while another migrates, so never fewer than two.
     pool: { min: 0, max: Math.max(2, options.poolMax ?? 10) },
     migrations: {

@@ -19,6 +19,13 @@ export interface OutboxRelayOptions {
   /** The longest pause between attempts while NATS or the database is failing. */
   maxBackoffMs?: number;
   publishTimeoutMs?: number;
+  /**
+   * How long a published row is kept before it is deleted. Rows may carry one-time secrets
+   * (an invitation token meant for the mailer), so the published history must not grow forever.
+   */
+  retentionMs?: number;
+  /** How often published rows past their retention are deleted. */
+  cleanupIntervalMs?: number;
 }
 
 /**
@@ -34,10 +41,19 @@ export class OutboxRelay {
   #loop: Promise<void> | undefined;
   #stopping = false;
   #wakeRequested = false;
+  #nextCleanupAt = 0;
   #wake: (() => void) | undefined;
 
   constructor(options: OutboxRelayOptions) {
-    this.#options = { pollIntervalMs: 200, batchSize: 100, maxBackoffMs: 10_000, publishTimeoutMs: 5_000, ...options };
+    this.#options = {
+      pollIntervalMs: 200,
+      batchSize: 100,
+      maxBackoffMs: 10_000,
+      publishTimeoutMs: 5_000,
+      retentionMs: 24 * 60 * 60 * 1000,
+      cleanupIntervalMs: 60_000,
+      ...options,
+    };
     this.#js = jetstream(options.nats);
     // Commits that inserted outbox rows wake the loop, so events leave within milliseconds
     // without every caller remembering notify(); other replicas' events are found by the poll.
@@ -100,10 +116,34 @@ export class OutboxRelay {
     return published;
   }
 
+  /**
+   * Deletes rows published longer than the retention ago and returns how many. One plain
+   * DELETE: replicas running it at once only wait on each other's row locks, and unpublished
+   * rows (`published_at` null) never match.
+   */
+  async deleteExpired(): Promise<number> {
+    const { orm, retentionMs } = this.#options;
+    const cutoff = new Date(Date.now() - retentionMs);
+    return orm.em.fork().nativeDelete(OutboxEvent, { publishedAt: { $lt: cutoff } });
+  }
+
+  async #cleanUpIfDue(): Promise<void> {
+    const now = Date.now();
+    if (now < this.#nextCleanupAt) return;
+    this.#nextCleanupAt = now + this.#options.cleanupIntervalMs;
+    try {
+      const deleted = await this.deleteExpired();
+      if (deleted > 0) this.#options.logger.debug({ deleted }, 'expired outbox rows deleted');
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'outbox cleanup failed; will retry');
+    }
+  }
+
   async #run(): Promise<void> {
     const { pollIntervalMs, batchSize, maxBackoffMs, logger } = this.#options;
     let backoffMs = 0;
     while (!this.#stopping) {
+      await this.#cleanUpIfDue();
       let published = 0;
       try {
         published = await this.relayOnce();

@@ -13,7 +13,9 @@ const logger = createLogger('test', 'silent');
 const unimplemented = async (): Promise<never> => Promise.reject(AppError.internal());
 
 describe(GrpcServer.name, () => {
-  const sut = new GrpcServer({ name: 'auth', logger, assertions });
+  // Stands in for translateDbError: one recognisable error becomes UNAVAILABLE.
+  const translateError = (error: unknown) => (error instanceof Error && error.message === 'Connection terminated' ? AppError.unavailable() : error);
+  const sut = new GrpcServer({ name: 'auth', logger, assertions, translateError });
   let address = '';
 
   beforeAll(async () => {
@@ -21,6 +23,7 @@ describe(GrpcServer.name, () => {
       getUser: async ({ userId }, { principal }) => {
         if (userId === 'missing') throw AppError.notFound('User');
         if (userId === 'boom') throw new Error('db password is hunter2');
+        if (userId === 'db-down') throw new Error('Connection terminated');
         if (userId === 'invalid') throw AppError.validation('Bad.', [{ field: 'user_id', message: 'nope' }]);
         return { user: { id: principal.kind, email: '', displayName: '', wallets: [], createdAt: '', updatedAt: '' } };
       },
@@ -55,6 +58,12 @@ describe(GrpcServer.name, () => {
     const internal = await client.getUser({ userId: 'boom' }, { principal }).catch((error: unknown) => error);
     expect(internal).toMatchObject({ code: 'INTERNAL' });
     expect(String((internal as AppError).message)).not.toContain('hunter2');
+    client.close();
+  });
+
+  it('passes every handler error through translateError before it becomes a status', async () => {
+    const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions });
+    await expect(client.getUser({ userId: 'db-down' }, { principal: { kind: 'anonymous' } })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     client.close();
   });
 

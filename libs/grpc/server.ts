@@ -53,6 +53,11 @@ export interface GrpcServerOptions {
   assertions: AssertionSigner;
   /** How long in-flight calls may take to finish after SIGTERM. */
   shutdownGraceMs?: number;
+  /**
+   * Applied to every error a handler throws before it becomes a status, e.g. so that a lost
+   * database connection answers UNAVAILABLE instead of INTERNAL.
+   */
+  translateError?: (error: unknown) => unknown;
 }
 
 /**
@@ -90,7 +95,8 @@ export class GrpcServer {
           const context: CallContext = { principal, requestId, deadline: deadlineOf(call), logger };
           const response = await handler(call.request, context);
           callback(null, response);
-        } catch (error) {
+        } catch (thrown) {
+          const error = this.#options.translateError ? this.#options.translateError(thrown) : thrown;
           const expected = error instanceof AppError && error.code !== 'INTERNAL';
           logger[expected ? 'debug' : 'error']({ err: error, rpc: `${name}.${method}` }, 'rpc failed');
           callback(toGrpcStatus(error));

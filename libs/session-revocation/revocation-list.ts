@@ -10,18 +10,24 @@ export interface RevocationStore {
  * Revoked session ids, shared through Redis: the auth service adds a session when it is
  * logged out or ended by a password change, and the gateway refuses that session's access
  * tokens on the next request instead of at their expiry. An entry lives as long as the
- * longest access token the session could still hold, then expires by itself.
+ * longest-lived token the session could still hold (an access token, or a service token
+ * exchanged from it), then expires by itself.
  */
 export class SessionRevocationList {
   readonly #store: RevocationStore;
   readonly #prefix: string;
   readonly #ttlSeconds: number;
 
-  constructor(store: RevocationStore, keyPrefix: string, accessTokenTtlSeconds: number) {
+  /**
+   * @param longestTokenTtlSeconds the longest lifetime of any token bound to a session
+   *   (e.g. the larger of the access-token and service-token TTLs); an entry that expired
+   *   sooner would let a still-valid token of a revoked session through.
+   */
+  constructor(store: RevocationStore, keyPrefix: string, longestTokenTtlSeconds: number) {
     this.#store = store;
     this.#prefix = `${keyPrefix}revoked-session:`;
     // A little beyond the token lifetime covers clock skew between issuer and verifier.
-    this.#ttlSeconds = accessTokenTtlSeconds + 60;
+    this.#ttlSeconds = longestTokenTtlSeconds + 60;
   }
 
   async revoke(sessionIds: string[]): Promise<void> {

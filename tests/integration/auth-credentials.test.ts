@@ -37,6 +37,15 @@ describe('auth credentials (real Postgres, Redis, NATS)', () => {
     await expect(attempt('x'.repeat(64) + '!')).resolves.toBeDefined();
   });
 
+  it('rejects a display name with control or bidi characters', async () => {
+    for (const displayName of ['a\u0000b', 'evil\u202Egnp.exe', 'tab\there']) {
+      await expect(sut.client.register({ email: uniqueEmail('cc'), password, displayName }, sut.anonymous())).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        fields: [{ field: 'display_name', message: 'must not contain control characters' }],
+      });
+    }
+  });
+
   it('answers unknown email and wrong password identically', async () => {
     const email = uniqueEmail('enum');
     await sut.client.register({ email, password }, sut.anonymous());

@@ -139,6 +139,36 @@ describe(OutboxRelay.name, () => {
     }
   });
 
+  it('deletes published rows past their retention and keeps unpublished and recent ones', async () => {
+    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, retentionMs: 60 * 60 * 1000 });
+    const old = await createGadgetWithEvent('old');
+    const recent = await createGadgetWithEvent('recent');
+    const pending = await createGadgetWithEvent('pending');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    const em = fixture.orm.em.fork();
+    await em.nativeUpdate(OutboxEvent, { id: old.id }, { publishedAt: twoDaysAgo, createdAt: twoDaysAgo });
+    await em.nativeUpdate(OutboxEvent, { id: recent.id }, { publishedAt: new Date(Date.now() - 60_000) });
+    await em.nativeUpdate(OutboxEvent, { id: pending.id }, { createdAt: twoDaysAgo });
+
+    expect(await sut.deleteExpired()).toBe(1);
+    expect(await publishedAt(old.id)).toBeUndefined();
+    expect(await publishedAt(recent.id)).toBeInstanceOf(Date);
+    expect(await publishedAt(pending.id)).toBeNull();
+  });
+
+  it('runs the retention cleanup from its background loop', async () => {
+    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, retentionMs: 60 * 60 * 1000 });
+    const old = await createGadgetWithEvent('stale');
+    const longAgo = new Date(Date.now() - 3 * 60 * 60 * 1000);
+    await fixture.orm.em.fork().nativeUpdate(OutboxEvent, { id: old.id }, { publishedAt: longAgo });
+    sut.start();
+    try {
+      await vi.waitFor(async () => expect(await publishedAt(old.id)).toBeUndefined(), { timeout: 3_000, interval: 25 });
+    } finally {
+      await sut.stop();
+    }
+  });
+
   it('finishes the batch in flight when stopped', async () => {
     const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger });
     await createGadgetWithEvent('spring');

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthServiceService, type AuthServiceServer } from '#gen/egp/auth/v1/auth_service';
 import { OrgServiceService } from '#gen/egp/org/v1/org_service';
-import { openServiceOrm } from '#libs/db';
+import { openServiceOrm, translateDbError, watchDatabase } from '#libs/db';
 import { connectNats, ensureEventStream, OutboxRelay } from '#libs/events';
 import { createGrpcClient, GrpcServer } from '#libs/grpc';
 import { AssertionSigner } from '#libs/identity';
@@ -35,7 +35,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   const redis = await connectRedis(config.REDIS_URL, logger);
   const nats = await connectNats(config.NATS_URL, SERVICE);
   await ensureEventStream(nats, config.EVENTS_STREAM, config.EVENTS_SUBJECT_PREFIX);
-  const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger });
+  const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000 });
   relay.start();
 
   const keys = new SigningKeyStore(em, new KeyEncryption(config.AUTH_KEY_ENCRYPTION_KEY), logger);
@@ -48,7 +48,8 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   );
   const sessions = new SessionFactory(config.REFRESH_TOKEN_TTL_SECONDS);
   const tokens = new TokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
-  const revocations = new SessionRevocationList(redis, config.REDIS_KEY_PREFIX, config.ACCESS_TOKEN_TTL_SECONDS);
+  // A revoked session's entry must outlive every token bound to it: access and service tokens alike.
+  const revocations = new SessionRevocationList(redis, config.REDIS_KEY_PREFIX, Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS));
   const throttle = new LoginThrottle(redis, config.REDIS_KEY_PREFIX, {
     perAccountIp: config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP,
     perAccount: config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,
@@ -71,7 +72,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
     return policy ?? { minLength: config.PASSWORD_MIN_LENGTH, requireUppercase: false, requireLowercase: false, requireNumber: false, requireSymbol: false };
   };
 
-  const server = new GrpcServer({ name: SERVICE, logger, assertions, shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
+  const server = new GrpcServer({ name: SERVICE, logger, assertions, shutdownGraceMs: config.SHUTDOWN_GRACE_MS, translateError: (error) => translateDbError(error) });
   server.add<AuthServiceServer>(
     AuthServiceService,
     authHandlers({
@@ -84,10 +85,13 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
     }),
   );
   const port = await server.listen(config.AUTH_GRPC_ADDR);
+  // Readiness follows the database: NOT_SERVING while it is unreachable, SERVING once back.
+  const stopWatchingDatabase = watchDatabase(orm, (up) => server.health.set(up));
 
   return {
     port,
     async stop() {
+      stopWatchingDatabase();
       clearInterval(keyRefresh);
       await server.shutdown();
       org.close();

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthServiceService } from '#gen/egp/auth/v1/auth_service';
 import { OrgServiceService, type OrgServiceServer } from '#gen/egp/org/v1/org_service';
-import { openServiceOrm } from '#libs/db';
+import { openServiceOrm, translateDbError, watchDatabase } from '#libs/db';
 import { connectNats, ensureEventStream, OutboxRelay } from '#libs/events';
 import { createGrpcClient, GrpcServer } from '#libs/grpc';
 import { AssertionSigner } from '#libs/identity';
@@ -30,20 +30,23 @@ export async function startOrgService(config: Readonly<OrgConfig>, logger: Logge
   const em = orm.em as unknown as EntityManager;
   const nats = await connectNats(config.NATS_URL, SERVICE);
   await ensureEventStream(nats, config.EVENTS_STREAM, config.EVENTS_SUBJECT_PREFIX);
-  const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger });
+  const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000 });
   relay.start();
 
   const auth = createGrpcClient(AuthServiceService, { address: config.AUTH_GRPC_ADDR, caller: SERVICE, assertions, defaultTimeoutMs: config.GRPC_TIMEOUT_MS });
   const domain = { em, now: overrides.now ?? (() => new Date()), afterCommit: () => relay.notify() };
   const invitations = { ttlSeconds: config.INVITATION_TTL_SECONDS, acceptUrl: config.INVITATION_ACCEPT_URL };
 
-  const server = new GrpcServer({ name: SERVICE, logger, assertions, shutdownGraceMs: config.SHUTDOWN_GRACE_MS });
+  const server = new GrpcServer({ name: SERVICE, logger, assertions, shutdownGraceMs: config.SHUTDOWN_GRACE_MS, translateError: (error) => translateDbError(error) });
   server.add<OrgServiceServer>(OrgServiceService, orgHandlers({ domain, invitations, auth }));
   const port = await server.listen(config.ORG_GRPC_ADDR);
+  // Readiness follows the database: NOT_SERVING while it is unreachable, SERVING once back.
+  const stopWatchingDatabase = watchDatabase(orm, (up) => server.health.set(up));
 
   return {
     port,
     async stop() {
+      stopWatchingDatabase();
       await server.shutdown();
       await relay.stop();
       auth.close();

@@ -28,12 +28,22 @@ export interface RegistrationDeps {
   afterCommit: () => void;
 }
 
+/** Control characters and bidi embeddings/overrides/isolates, which can disguise a name wherever it is shown. */
+const UNSAFE_NAME_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
+function assertDisplayNameAcceptable(displayName: string | undefined): void {
+  if (displayName !== undefined && UNSAFE_NAME_CHARACTERS.test(displayName)) {
+    throw AppError.validation('Invalid display name.', [{ field: 'display_name', message: 'must not contain control characters' }]);
+  }
+}
+
 const emailTaken = () => AppError.conflict('An account with this email already exists.');
 
 /** Creates the user, its first session and the `user.registered` event in one transaction. */
 export async function registerUser(deps: RegistrationDeps, input: RegisterInput): Promise<AuthResult> {
   await deps.ipLimits.consume('register', input.ip);
   assertPasswordAcceptable(input.password, deps.passwordMinLength);
+  assertDisplayNameAcceptable(input.displayName);
   const { email, normalized } = normalizeEmail(input.email);
   const passwordHash = await deps.hasher.hash(input.password);
   const displayName = input.displayName?.trim() || email.split('@')[0] || email;

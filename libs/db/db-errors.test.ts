@@ -1,0 +1,36 @@
+import { ConnectionException } from '@mikro-orm/core';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '#libs/errors';
+import { isConnectionError, translateDbError } from './db-errors.ts';
+
+const withCode = (code: string) => Object.assign(new Error('x'), { code });
+
+describe(isConnectionError.name, () => {
+  it.each([
+    ['SQLSTATE class 08', withCode('08006')],
+    ['admin shutdown', withCode('57P01')],
+    ['crash shutdown', withCode('57P02')],
+    ['cannot connect now', withCode('57P03')],
+    ['too many connections', withCode('53300')],
+    ['refused socket', withCode('ECONNREFUSED')],
+    ['reset socket', withCode('ECONNRESET')],
+    ['MikroORM wrapper', new ConnectionException(new Error('boom'))],
+    ['dropped connection', new Error('Connection terminated unexpectedly')],
+    ['wrapped in a cause', new Error('query failed', { cause: withCode('EPIPE') })],
+  ])('recognises %s', (_label, error) => {
+    expect(isConnectionError(error)).toBe(true);
+  });
+
+  it('does not take a query error for an outage', () => {
+    expect(isConnectionError(withCode('23505'))).toBe(false);
+    expect(isConnectionError(new Error('syntax error'))).toBe(false);
+  });
+});
+
+describe(translateDbError.name, () => {
+  it('turns a lost connection into UNAVAILABLE and leaves other AppErrors alone', () => {
+    expect(translateDbError(new Error('Connection terminated unexpectedly'))).toMatchObject({ code: 'UNAVAILABLE' });
+    const notFound = AppError.notFound('User');
+    expect(translateDbError(notFound)).toBe(notFound);
+  });
+});
