@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { connectTestRedis, postJson, startTestGateway, type TestGateway, type TestRedis } from './testing/harness.ts';
@@ -64,6 +65,19 @@ describe(createApp.name, () => {
       const response = await postJson(`${sut.url}${register}`, { email: 'a@b.co', password: 'x'.repeat(1024 * 1024) });
       expect(response.status).toBe(413);
       expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    });
+
+    it.each([
+      ['corrupt gzip', Buffer.from('not gzip at all')],
+      ['valid gzip', gzipSync(JSON.stringify({ email: 'a@b.co', password: 'correct horse' }))],
+    ])('refuses a content-encoded body (%s) with 415, never inflating it', async (_case, body) => {
+      const response = await fetch(`${sut.url}${register}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body,
+      });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send JSON as UTF-8, without content encoding.' });
     });
 
     it('refuses malformed JSON with 400', async () => {

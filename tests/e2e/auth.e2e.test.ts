@@ -264,13 +264,16 @@ describe('authentication over HTTP (the whole system, as npm start runs it)', ()
       expect(decodeJwt(serviceToken)).toMatchObject({ sub: owner.user.id, org_id: created.body.id });
       expect(response.body.expires_in as number).toBeLessThanOrEqual(900);
 
-      expectProblem(await exchange(serviceToken, { organization_id: created.body.id }), 401, 'UNAUTHENTICATED');
-      expectProblem(await me(serviceToken), 401, 'UNAUTHENTICATED');
-      // A valid credential where any caller may come (offered credentials are always checked)...
-      expect((await api.get('/.well-known/jwks.json', { token: serviceToken })).status).toBe(200);
+      // A valid credential, of the wrong kind: 403, not 401 (signing in again would not help).
+      expectProblem(await exchange(serviceToken, { organization_id: created.body.id }), 403, 'FORBIDDEN');
+      expectProblem(await me(serviceToken), 403, 'FORBIDDEN');
+      // It works inside its organization...
+      expect((await api.get(`/api/v1/organizations/${created.body.id}`, { token: serviceToken })).status).toBe(200);
       // ...until its session ends: logout revokes the service token with the session.
       expect((await api.post('/api/v1/auth/logout', { refresh_token: owner.refresh_token }, { token: owner.access_token })).status).toBe(204);
-      expectProblem(await api.get('/.well-known/jwks.json', { token: serviceToken }), 401, 'UNAUTHENTICATED');
+      expectProblem(await api.get(`/api/v1/organizations/${created.body.id}`, { token: serviceToken }), 401, 'UNAUTHENTICATED');
+      // Public routes ignore credentials altogether: the ended session's token changes nothing there.
+      expect((await api.get('/.well-known/jwks.json', { token: serviceToken })).status).toBe(200);
     });
   });
 });

@@ -248,7 +248,7 @@ describe('organizations, members and invitations over HTTP (the whole system)', 
       expect((await api.get(v1(`/organizations/${otherOrg.id}`), { token: member.access_token })).status).toBe(200);
       expectProblem(await api.get(v1(`/organizations/${otherOrg.id}`), { token: serviceToken }), 404, 'NOT_FOUND');
       expectProblem(await api.get(v1(`/organizations/${otherOrg.id}/members`), { token: serviceToken }), 404, 'NOT_FOUND');
-      expectProblem(await api.post(v1('/organizations'), { name: 'Via service token' }, { token: serviceToken }), 401, 'UNAUTHENTICATED');
+      expectProblem(await api.post(v1('/organizations'), { name: 'Via service token' }, { token: serviceToken }), 403, 'FORBIDDEN');
     });
 
     it('refuses service tokens while the organization requires 2FA, and for sign-in methods it does not allow', async () => {

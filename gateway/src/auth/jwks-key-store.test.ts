@@ -50,4 +50,46 @@ describe(JwksKeyStore.name, () => {
     expect(found.map((entry) => entry !== undefined)).toEqual([true, true, false]);
     expect(source.calls).toBe(1);
   });
+
+  it('keeps serving the cached keys when a refresh fails, and backs off before trying again', async () => {
+    const key = await createSigningKey('k1');
+    let failing = false;
+    const source = countingSource(() => {
+      if (failing) throw new Error('auth unavailable');
+      return [key.publicJwk];
+    });
+    let now = 0;
+    const sut = new JwksKeyStore(source.fetch, { ttlSeconds: 300, refetchCooldownSeconds: 30, retryAfterErrorSeconds: 5, now: () => now });
+    expect(await sut.keyFor('k1')).toBeDefined();
+    failing = true;
+    now = 301_000;
+    expect(await sut.keyFor('k1')).toBeDefined();
+    expect(source.calls).toBe(2);
+    // Within the back-off, no request reaches the failing source.
+    now = 305_000;
+    expect(await sut.keyFor('k1')).toBeDefined();
+    expect(await sut.keyFor('unknown')).toBeUndefined();
+    expect(source.calls).toBe(2);
+    now = 306_000;
+    expect(await sut.keyFor('k1')).toBeDefined();
+    expect(source.calls).toBe(3);
+    // Recovered: fresh keys, and the normal TTL again.
+    failing = false;
+    now = 312_000;
+    expect(await sut.keyFor('k1')).toBeDefined();
+    expect(source.calls).toBe(4);
+    now = 320_000;
+    await sut.keyFor('k1');
+    expect(source.calls).toBe(4);
+  });
+
+  it('fails closed while no keys were ever fetched', async () => {
+    const source = countingSource(() => {
+      throw new Error('auth unavailable');
+    });
+    const sut = new JwksKeyStore(source.fetch, { ttlSeconds: 300, refetchCooldownSeconds: 30 });
+    await expect(sut.keyFor('k1')).rejects.toThrow('auth unavailable');
+    await expect(sut.keyFor('k1')).rejects.toThrow('auth unavailable');
+    expect(source.calls).toBe(2);
+  });
 });

@@ -3,6 +3,7 @@ import { AppError } from '#libs/errors';
 import type { Principal } from '#libs/identity';
 import type { SessionRevocationList } from '#libs/session-revocation';
 import { INVALID_TOKEN_MESSAGE, type AccessTokenVerifier, type VerifiedToken } from '../auth/access-token-verifier.ts';
+import { clientBucket } from './rate-limit.ts';
 import './request-context.ts';
 
 const bearer = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
@@ -45,18 +46,33 @@ async function principalOf(req: Request, check: BearerCheck): Promise<Principal>
     throw AppError.unauthenticated('Send either a bearer token or an API key, not both.');
   }
   if (apiKey !== undefined) return authenticateApiKey();
-  if (authorization !== undefined) return authenticateBearer(check, authorization, req.ip);
-  return { kind: 'anonymous', ip: req.ip };
+  if (authorization !== undefined) return authenticateBearer(check, authorization, principalIp(req));
+  return anonymousPrincipal(req);
 }
 
 /**
- * Works out who is calling. Credentials that are offered must be valid, even on routes
- * anyone may call: a bad token is a 401, never a silent downgrade to anonymous. Whether a
- * route needs a particular kind of caller is the route guard's decision.
+ * The address services key their own per-IP limits on: the gateway limiter's bucket
+ * (IPv6 per /64), so a client cannot dodge them by rotating addresses inside its block.
+ */
+export function principalIp(req: Request): string | undefined {
+  return req.ip === undefined ? undefined : clientBucket(req.ip);
+}
+
+export function anonymousPrincipal(req: Request): Principal {
+  return { kind: 'anonymous', ip: principalIp(req) };
+}
+
+/**
+ * Makes `req.resolvePrincipal` work out who is calling, when the route guard asks. Routes
+ * anyone may call never ask: they ignore credentials entirely, so a client that sends its
+ * (expired) token everywhere can still refresh or sign in. On every other route offered
+ * credentials must be valid: a bad token is a 401, never a silent downgrade to anonymous.
+ * Whether a route needs a particular kind of caller is the route guard's decision.
  */
 export function authenticate(check: BearerCheck): RequestHandler {
-  return async (req, _res, next) => {
-    req.principal = await principalOf(req, check);
+  return (req, _res, next) => {
+    let principal: Promise<Principal> | undefined;
+    req.resolvePrincipal = () => (principal ??= principalOf(req, check));
     next();
   };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '#libs/errors';
 import { createLogger } from '#libs/logging';
 import { errorHandler, notFound } from './error-handler.ts';
 import { requestId } from './request-id.ts';
@@ -17,6 +18,13 @@ describe(errorHandler.name, () => {
     });
     app.get('/boom', () => {
       throw new Error('SELECT * FROM users -- at db.internal:5432');
+    });
+    app.get('/limited', (_req, res) => {
+      // The per-IP limiter let the request through; a service's own limit then refused it.
+      res.setHeader('RateLimit-Limit', '300');
+      res.setHeader('RateLimit-Remaining', '299');
+      res.setHeader('RateLimit-Reset', '60');
+      throw new AppError('RATE_LIMITED', 'Too many sign-in attempts.', { retryAfterSeconds: 120 });
     });
     app.use(notFound());
     app.use(errorHandler(createLogger('test', 'silent')));
@@ -40,5 +48,13 @@ describe(errorHandler.name, () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const body = await response.text();
     expect(body).not.toMatch(/SELECT|db\.internal|at /);
+  });
+
+  it("describes a service's tripped limit in Retry-After and RateLimit-*, over the per-IP figures", async () => {
+    const response = await fetch(`${url}/limited`);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('120');
+    expect(response.headers.get('ratelimit-remaining')).toBe('0');
+    expect(response.headers.get('ratelimit-reset')).toBe('120');
   });
 });

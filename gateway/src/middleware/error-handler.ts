@@ -9,6 +9,12 @@ const WWW_AUTHENTICATE = 'Bearer realm="egp-accounts"';
 export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem, retryAfterSeconds?: number): void {
   if (problem.status === 401) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
   if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
+  // A limit further in (a service's per-account limit, say) tripped: the per-IP figures set
+  // earlier would tell the client it may go on, so describe the limit that refused it.
+  if (problem.status === 429 && retryAfterSeconds !== undefined) {
+    res.setHeader('RateLimit-Remaining', '0');
+    res.setHeader('RateLimit-Reset', String(retryAfterSeconds));
+  }
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 

@@ -23,8 +23,22 @@ function assertSafeKeys(value: unknown, path: string, depth: number): void {
   }
 }
 
+const UTF8_ONLY = 'Send JSON as UTF-8, without content encoding.';
+
+/**
+ * A client error body-parser did not name above still carries its 4xx status: it stays the
+ * client's problem (400, 413 or 415), never a 500.
+ */
+function fromClientStatus(error: { status?: unknown; statusCode?: unknown }, limitBytes: number): AppError | undefined {
+  const status = Number(error.status ?? error.statusCode);
+  if (!Number.isInteger(status) || status < 400 || status > 499) return undefined;
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', `The body exceeds ${limitBytes} bytes.`);
+  if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', UTF8_ONLY);
+  return AppError.validation('The body could not be read.');
+}
+
 /** body-parser's failures, rephrased as our error codes. */
-function toAppError(error: { type?: string }, limitBytes: number): AppError {
+export function toAppError(error: { type?: string; status?: unknown; statusCode?: unknown }, limitBytes: number): AppError {
   switch (error.type) {
     case 'entity.too.large':
       return new AppError('PAYLOAD_TOO_LARGE', `The body exceeds ${limitBytes} bytes.`);
@@ -32,12 +46,12 @@ function toAppError(error: { type?: string }, limitBytes: number): AppError {
       return AppError.validation('The body is not valid JSON.');
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON as UTF-8, without content encoding.');
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', UTF8_ONLY);
     case 'request.aborted':
     case 'request.size.invalid':
       return AppError.validation('The body was incomplete.');
     default:
-      return AppError.internal(error);
+      return fromClientStatus(error, limitBytes) ?? AppError.internal(error);
   }
 }
 
@@ -46,7 +60,8 @@ function toAppError(error: { type?: string }, limitBytes: number): AppError {
  * broken JSON a 400. Parsed bodies are checked for prototype keys before any route sees them.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
-  const parse = express.json({ limit: limitBytes, strict: true, type: 'application/json' });
+  // No inflating: a compressed body is a 415, and a small gzip bomb never expands in memory.
+  const parse = express.json({ limit: limitBytes, strict: true, type: 'application/json', inflate: false });
   return (req, res, next) => {
     if (!hasBody(req)) {
       next();

@@ -9,8 +9,11 @@ declare module 'express-serve-static-core' {
     requestId: string;
     /** `performance.now()` when the request arrived; the gRPC deadline budget starts here. */
     receivedAt: number;
-    /** Unset until `authenticate` ran; routes read it through the route guard only. */
-    principal?: Principal;
+    /**
+     * Who is calling, verified on first use. Unset until `authenticate` ran; routes read the
+     * caller through the route guard only, which never asks on routes anyone may call.
+     */
+    resolvePrincipal?: () => Promise<Principal>;
   }
 }
 

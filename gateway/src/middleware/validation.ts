@@ -15,9 +15,18 @@ function withoutReadOnlyFields(value: unknown): unknown {
   return copy;
 }
 
+/** The object schemas inside `writableBody`s, for the OpenAPI document to list the echo fields. */
+const echoTolerantObjects = new WeakSet<object>();
+
+export function acceptsReadOnlyEcho(schema: object): boolean {
+  return echoTolerantObjects.has(schema);
+}
+
 /** A request body: read-only echo fields are ignored, every other unknown field rejected. */
 export function writableBody<Shape extends z.ZodRawShape>(shape: Shape) {
-  return z.preprocess(withoutReadOnlyFields, z.strictObject(shape));
+  const object = z.strictObject(shape);
+  echoTolerantObjects.add(object);
+  return z.preprocess(withoutReadOnlyFields, object);
 }
 
 function dotted(prefix: readonly PropertyKey[], path: readonly PropertyKey[]): string {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AppError, type FieldError } from '#libs/errors';
 import type { CallOptions } from '#libs/grpc';
 import type { Principal, UserPrincipal } from '#libs/identity';
+import { anonymousPrincipal } from '../middleware/authenticate.ts';
 import { toFieldErrors } from '../middleware/validation.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -71,12 +72,19 @@ function successStatusOf(spec: { method: string; path: string; responses: Respon
   return statuses[0] as SuccessStatus;
 }
 
-function authorize(auth: RouteAuth, principal: Principal | undefined): Principal {
-  const caller = principal ?? { kind: 'anonymous' };
-  if (auth === 'user' && (caller.kind !== 'user' || caller.tokenType !== 'access')) {
-    throw AppError.unauthenticated();
-  }
-  if (auth === 'user_or_service_token' && caller.kind !== 'user') throw AppError.unauthenticated();
+export const SERVICE_TOKEN_REFUSED_MESSAGE = "This route needs the user's own access token, not a service token.";
+
+/**
+ * Routes anyone may call ignore credentials altogether (valid, expired or garbage): a client
+ * attaching its token to every call must still be able to sign in and refresh. Elsewhere the
+ * credentials are verified, then the caller's kind checked. A valid service token where the
+ * user's own token is needed is a 403: the caller is known, re-authenticating would not help.
+ */
+async function authorize(auth: RouteAuth, req: Request): Promise<Principal> {
+  if (auth === 'none') return anonymousPrincipal(req);
+  const caller = (await req.resolvePrincipal?.()) ?? anonymousPrincipal(req);
+  if (caller.kind !== 'user') throw AppError.unauthenticated();
+  if (auth === 'user' && caller.tokenType !== 'access') throw AppError.forbidden(SERVICE_TOKEN_REFUSED_MESSAGE);
   return caller;
 }
 
@@ -110,7 +118,7 @@ export function defineRoute<
   router.operations.push({ ...(spec as unknown as Operation), successStatus });
 
   router.express[spec.method](spec.path, async (req: Request, res: Response) => {
-    const principal = authorize(spec.auth, req.principal);
+    const principal = await authorize(spec.auth, req);
     const errors: FieldError[] = [];
     const body = parsePart('body', spec.body, req.body, errors);
     const query = parsePart('query', spec.query, req.query, errors);

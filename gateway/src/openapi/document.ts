@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acceptsReadOnlyEcho, readOnlyEchoFields } from '../middleware/validation.ts';
 import type { Operation } from './define-route.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -14,6 +15,7 @@ function implicitErrors(operation: Operation): Record<number, string> {
   const errors: Record<number, string> = {};
   if (operation.body || operation.query || operation.params) errors[400] = 'The request is invalid.';
   if (operation.auth !== 'none') errors[401] = 'Missing, invalid or expired credentials.';
+  if (operation.auth === 'user') errors[403] = "A service token was sent; this route needs the user's own access token.";
   if (operation.body) {
     errors[413] = 'The body is too large.';
     errors[415] = 'The body is not application/json.';
@@ -24,9 +26,27 @@ function implicitErrors(operation: Operation): Record<number, string> {
   return errors;
 }
 
+/**
+ * A body that tolerates the echo fields says so: they are listed (optional, `readOnly`,
+ * ignored), so a client sending back an object it read validates against the document.
+ */
+function listReadOnlyEchoFields(object: JsonSchema): void {
+  const properties = (object.properties ?? {}) as Record<string, JsonSchema>;
+  for (const field of readOnlyEchoFields) {
+    properties[field] ??= { readOnly: true, description: 'Read-only; ignored when sent back.' };
+  }
+  object.properties = properties;
+}
+
 /** zod 4's own JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1), inlined. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema: object }) => {
+      if (io === 'input' && acceptsReadOnlyEcho(zodSchema)) listReadOnlyEchoFields(object);
+    },
+  }) as JsonSchema;
   return rest;
 }
 

@@ -129,6 +129,19 @@ describe(authRoutes.name, () => {
     expect((await register(body ?? '')).status).toBe(400);
   });
 
+  it.each([
+    ['a NUL', 'Ada\u0000'],
+    ['an escape character', 'Ada\u001b[31m'],
+    ['a right-to-left override', 'Ada\u202Egnp.exe'],
+    ['a first-strong isolate', 'Ada\u2068x\u2069'],
+  ])('refuses a display name with %s: 400 naming the field, auth never asked', async (_case, displayName) => {
+    const before = registered.length;
+    const response = await register({ email: 'nul@example.com', password: 'pw', display_name: displayName });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'display_name' }] });
+    expect(registered.length).toBe(before);
+  });
+
   it('answers 409 when the email is taken', async () => {
     const response = await register({ email: 'taken@example.com', password: 'pw' });
     expect(response.status).toBe(409);
@@ -154,6 +167,15 @@ describe(authRoutes.name, () => {
     });
   });
 
+  it('signs in whatever Authorization header comes along (expired token, garbage or an API key)', async () => {
+    const expired = await signAccessToken(key, { expiresIn: -60, issuedAgo: 600 });
+    const attempts: Array<Record<string, string>> = [{ Authorization: `Bearer ${expired}` }, { Authorization: 'Bearer garbage' }, { 'X-API-Key': 'egp_live_abc', Authorization: 'Bearer x' }];
+    for (const headers of attempts) {
+      const response = await postJson(`${sut.url}/api/v1/auth/login`, { email: 'ada@example.com', password: 'right' }, headers);
+      expect(response.status).toBe(200);
+    }
+  });
+
   it('answers a failed login with a 401 problem and a WWW-Authenticate challenge', async () => {
     const response = await postJson(`${sut.url}/api/v1/auth/login`, { email: 'ada@example.com', password: 'wrong' });
     expect(response.status).toBe(401);
@@ -167,6 +189,19 @@ describe(authRoutes.name, () => {
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ access_token: 'at', refresh_token: 'rt-2', token_type: 'Bearer', expires_in: 900 });
       expect(calls.at(-1)).toMatchObject({ rpc: 'refresh', request: { refreshToken: 'rt' }, options: { principal: { kind: 'anonymous' } } });
+    });
+
+    it.each([
+      ['an expired access token', 'expired'],
+      ['a garbage bearer', 'Bearer garbage'],
+      ['a malformed header', 'Token abc'],
+      ['a valid access token', 'valid'],
+    ])('ignores %s: public routes run as anonymous, so a client sending its token everywhere can still refresh', async (_case, value) => {
+      const authorization =
+        value === 'expired' ? `Bearer ${await signAccessToken(key, { expiresIn: -60, issuedAgo: 600 })}` : value === 'valid' ? `Bearer ${await signAccessToken(key)}` : value;
+      const response = await postJson(`${sut.url}/api/v1/auth/refresh`, { refresh_token: 'rt' }, { Authorization: authorization });
+      expect(response.status).toBe(200);
+      expect(calls.at(-1)).toMatchObject({ rpc: 'refresh', options: { principal: { kind: 'anonymous', ip: '127.0.0.1' } } });
     });
 
     it('answers a spent token with 401', async () => {
@@ -190,6 +225,11 @@ describe(authRoutes.name, () => {
 
     it('needs a signed-in user', async () => {
       expect((await postJson(`${sut.url}/api/v1/auth/logout`, { refresh_token: 'rt' })).status).toBe(401);
+    });
+
+    it('refuses a service token with 403', async () => {
+      const response = await postJson(`${sut.url}/api/v1/auth/logout`, { refresh_token: 'rt' }, { Authorization: `Bearer ${await signServiceToken(key)}` });
+      expect(response.status).toBe(403);
     });
   });
 
@@ -216,10 +256,12 @@ describe(authRoutes.name, () => {
       expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
     });
 
-    it('refuses a service token with 401, before asking auth', async () => {
+    it('refuses a valid service token with 403 (no challenge), before asking auth', async () => {
       const before = calls.length;
       const response = await exchange({ organization_id: organizationId }, await signServiceToken(key));
-      expect(response.status).toBe(401);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('www-authenticate')).toBeNull();
+      expect(await response.json()).toMatchObject({ code: 'FORBIDDEN', detail: "This route needs the user's own access token, not a service token." });
       expect(calls.length).toBe(before);
     });
 

@@ -112,7 +112,7 @@ describe(invitationRoutes.name, () => {
   });
 
   it("does not accept with a service token: that is not the user's own sign-in", async () => {
-    expect((await postJson(url('/invitations/accept'), { token: 'inv_secret' }, await auth(await signServiceToken(key)))).status).toBe(401);
+    expect((await postJson(url('/invitations/accept'), { token: 'inv_secret' }, await auth(await signServiceToken(key)))).status).toBe(403);
   });
 
   it("lists the caller's pending invitations", async () => {

@@ -85,7 +85,7 @@ describe(organizationRoutes.name, () => {
 
   it('needs a signed-in user, and the user\'s own token to create', async () => {
     expect((await postJson(url('/organizations'), { name: 'Acme' })).status).toBe(401);
-    expect((await postJson(url('/organizations'), { name: 'Acme' }, await bearer(await signServiceToken(key)))).status).toBe(401);
+    expect((await postJson(url('/organizations'), { name: 'Acme' }, await bearer(await signServiceToken(key)))).status).toBe(403);
   });
 
   it('lists with the default page size and a null next_cursor on the last page', async () => {
@@ -178,5 +178,18 @@ describe(organizationRoutes.name, () => {
     expect(settings.put!.responses['200']).toMatchObject({ content: { 'application/json': { schema: { type: 'object' } } } });
     expect(settings.put!.security).toEqual([{ bearerAuth: [] }]);
     expect(Object.keys(document.paths['/api/v1/organizations']!).sort()).toEqual(['get', 'post']);
+  });
+
+  it("lists the ignored echo fields in the settings body as optional and readOnly, so the seed's own body validates", async () => {
+    type Body = { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[]; additionalProperties: boolean } } } } };
+    const document = (await (await fetch(url('/openapi.json'))).json()) as { paths: Record<string, Record<string, Body>> };
+    const schema = document.paths['/api/v1/organizations/{orgId}/settings']!.put!.requestBody.content['application/json'].schema;
+    expect(schema.properties).toMatchObject({ organization_id: { readOnly: true }, updated_at: { readOnly: true }, id: { readOnly: true }, created_at: { readOnly: true } });
+    expect(schema.required).not.toContain('organization_id');
+    expect(schema.required).not.toContain('updated_at');
+    for (const field of Object.keys(seedSettingsBody)) expect(schema.properties).toHaveProperty(field);
+    // Bodies that refuse the echo fields do not list them.
+    const profile = document.paths['/api/v1/users/me']?.put?.requestBody.content['application/json'].schema;
+    expect(profile?.properties ?? {}).not.toHaveProperty('updated_at');
   });
 });

@@ -99,17 +99,15 @@ describe(userRoutes.name, () => {
     expect(problem.detail).toContain('API keys are not accepted yet');
   });
 
-  it('does not let a bad token pass as anonymous on public routes', async () => {
-    const response = await fetch(`${sut.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', Authorization: 'Bearer garbage' },
-      body: JSON.stringify({ email: 'a@example.com', password: 'pw' }),
-    });
-    expect(response.status).toBe(401);
+  it('refuses a valid service token where the user themself must act: 403, no challenge', async () => {
+    const response = await me({ Authorization: `Bearer ${await signServiceToken(key)}` });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+    expect(await response.json()).toMatchObject({ code: 'FORBIDDEN', detail: "This route needs the user's own access token, not a service token." });
   });
 
-  it('refuses a service token where the user themself must act', async () => {
-    const response = await me({ Authorization: `Bearer ${await signServiceToken(key)}` });
+  it('refuses an invalid service token with the generic 401', async () => {
+    const response = await me({ Authorization: `Bearer ${await signServiceToken(key, { expiresIn: -60, issuedAgo: 600 })}` });
     expect(response.status).toBe(401);
   });
 
@@ -154,6 +152,10 @@ describe(userRoutes.name, () => {
       ['a 101-character name', { display_name: 'n'.repeat(101) }, 'display_name'],
       ['a blank name', { display_name: '   ' }, 'display_name'],
       ['a null name', { display_name: null }, 'display_name'],
+      ['a NUL in the name', { display_name: 'Ada\u0000' }, 'display_name'],
+      ['a control character in the name', { display_name: 'A\u0007da' }, 'display_name'],
+      ['a bidi override in the name', { display_name: 'Ada\u202Egnp.exe' }, 'display_name'],
+      ['a bidi isolate in the name', { display_name: '\u2066Ada' }, 'display_name'],
     ])('refuses %s with 400 naming the field', async (_case, body, field) => {
       const before = updates.length;
       const response = await put(body);
@@ -190,7 +192,7 @@ describe(userRoutes.name, () => {
     });
 
     it('refuses a service token', async () => {
-      expect((await put({ current_password: 'a', new_password: 'b' }, await signServiceToken(key))).status).toBe(401);
+      expect((await put({ current_password: 'a', new_password: 'b' }, await signServiceToken(key))).status).toBe(403);
     });
   });
 });

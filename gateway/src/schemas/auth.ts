@@ -14,7 +14,23 @@ export const emailField = z.string().trim().max(254).check(z.email());
  */
 export const passwordField = z.string().min(1).max(128);
 
-export const displayNameField = z.string().trim().min(1).max(100);
+/**
+ * Control characters (NUL among them) and bidi overrides/isolates, which can make a name
+ * shown to other users read as something else. Refused, not stripped: the client should know.
+ */
+const UNSAFE_TEXT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
+/** A name shown to people: trimmed, 1 to 100 characters, none of them invisible trickery. */
+export function visibleTextField(maxLength: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(maxLength)
+    .refine((value) => !UNSAFE_TEXT.test(value), 'Must not contain control or bidirectional override characters.');
+}
+
+export const displayNameField = visibleTextField(100);
 
 export const registerBody = writableBody({
   email: emailField,

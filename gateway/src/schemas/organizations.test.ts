@@ -35,6 +35,10 @@ describe('request bodies', () => {
     expect(fieldsRejected(createOrganizationBody, { name: 'x'.repeat(100) })).toEqual([]);
   });
 
+  it.each(['Acme\u0000', 'Ac\u0085me', '\u202EemcA', 'Acme\u2067'])('refuses control and bidi override characters in an organization name (%j)', (name) => {
+    expect(fieldsRejected(createOrganizationBody, { name })).toEqual(['name']);
+  });
+
   it.each([
     ['create organization', createOrganizationBody, { name: 'Acme' }, ['owner_id', 'role', 'user_id']],
     ['add member', addMemberBody, { user_id: userId, role: 'MEMBER' }, ['owner_id', 'custom_data', 'joined_at']],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Member, Organization } from '#gen/egp/org/v1/org_service';
 import { AppError } from '#libs/errors';
 import { writableBody } from '../middleware/validation.ts';
+import { visibleTextField } from './auth.ts';
 
 export const timestamp = z.string().meta({ format: 'date-time', description: 'RFC 3339, UTC' });
 
@@ -42,7 +43,7 @@ export const organizationSchema = z.object({
 });
 
 export const createOrganizationBody = writableBody({
-  name: z.string().trim().min(1).max(100).meta({ description: '1 to 100 characters, trimmed' }),
+  name: visibleTextField(100).meta({ description: '1 to 100 characters, trimmed, no control or bidi override characters' }),
 });
 
 export function toOrganizationView(organization: Organization): z.input<typeof organizationSchema> {
