@@ -9,6 +9,7 @@ import type { GatewayConfig } from './config.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
+import { methodNotAllowed } from './middleware/method-not-allowed.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { createHttpMetrics } from './middleware/metrics.ts';
 import { ipRateLimit } from './middleware/rate-limit.ts';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRoutes(document));
   app.use(limitedPaths, authenticate({ verifier: deps.tokenVerifier, revocations }));
   app.use(api.express);
+  app.use(methodNotAllowed(api.operations));
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;
