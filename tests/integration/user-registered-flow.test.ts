@@ -31,11 +31,23 @@ describe('user.registered: auth outbox → JetStream → profile-data', () => {
     return rows[0];
   }
 
-  it('projects the profile from the event alone, with the event id as Nats-Msg-Id', async () => {
-    const { user } = await auth.client.register({ email: uniqueEmail('flow'), password, displayName: 'Event Ada' }, auth.anonymous());
+  async function accountColumns(userId: string) {
+    const { rows } = await db.query<{ email: string | null; wallets: unknown; account_created_at: Date | null; account_updated_at: Date | null }>(
+      'select email, wallets, account_created_at, account_updated_at from profile_data.profiles where user_id = $1',
+      [userId],
+    );
+    const row = rows[0];
+    return row && { ...row, account_created_at: row.account_created_at?.toISOString(), account_updated_at: row.account_updated_at?.toISOString() };
+  }
+
+  it('projects the user from the event alone, with the event id as Nats-Msg-Id', async () => {
+    const email = uniqueEmail('flow');
+    const { user } = await auth.client.register({ email, password, displayName: 'Event Ada' }, auth.anonymous());
     const userId = user?.id ?? '';
-    // No GetProfile call: only the event can have created this row.
+    // No GetUser call: only the event can have created this row.
     await expect.poll(() => profileRow(userId), { timeout: 10_000, interval: 100 }).toEqual({ display_name: 'Event Ada' });
+    // The account beside the profile, with the very times the sign-up answered.
+    expect(await accountColumns(userId)).toEqual({ email, wallets: [], account_created_at: user?.createdAt, account_updated_at: user?.updatedAt });
 
     const { rows } = await db.query<{ id: string; published_at: Date | null }>("select id, published_at from auth.outbox_events where subject = $1 and type = 'user.registered'", [userId]);
     expect(rows).toHaveLength(1);
@@ -60,8 +72,9 @@ describe('user.registered: auth outbox → JetStream → profile-data', () => {
     try {
       const { user } = await auth.client.register({ email: uniqueEmail('ryw'), password, displayName: 'Instant' }, auth.anonymous());
       const principal = { kind: 'user', userId: user?.id ?? '', sessionId: 's', tokenType: 'access' } as const;
-      const { profile } = await isolated.client.getProfile({ userId: user?.id ?? '' }, { principal });
-      expect(profile).toMatchObject({ userId: user?.id, displayName: 'Instant' });
+      const { user: view } = await isolated.client.getUser({ userId: user?.id ?? '' }, { principal });
+      // Exactly what the sign-up answered: the account is read from auth (read-your-writes).
+      expect(view).toEqual({ userId: user?.id, email: user?.email, displayName: 'Instant', wallets: [], createdAt: user?.createdAt, updatedAt: user?.updatedAt });
       // When the event does arrive (main replica), it is a no-op: still exactly one row.
       await expect.poll(() => profileRow(user?.id ?? ''), { timeout: 10_000 }).toEqual({ display_name: 'Instant' });
     } finally {
@@ -73,8 +86,11 @@ describe('user.registered: auth outbox → JetStream → profile-data', () => {
     const { user } = await auth.client.register({ email: uniqueEmail('edit'), password }, auth.anonymous());
     const userId = user?.id ?? '';
     const principal = { kind: 'user', userId, sessionId: 's', tokenType: 'access' } as const;
-    const { profile } = await profiles.client.updateProfile({ userId, displayName: 'New Name', avatarUrl: 'https://cdn.example.com/a.png', clearAvatarUrl: false }, { principal });
-    expect(profile).toMatchObject({ displayName: 'New Name', avatarUrl: 'https://cdn.example.com/a.png' });
+    const { user: view } = await profiles.client.updateProfile({ userId, displayName: 'New Name', avatarUrl: 'https://cdn.example.com/a.png', clearAvatarUrl: false }, { principal });
+    // The whole user comes back, the edit being its latest change.
+    expect(view).toMatchObject({ userId, email: user?.email, displayName: 'New Name', avatarUrl: 'https://cdn.example.com/a.png', wallets: [], createdAt: user?.createdAt });
+    expect(Date.parse(view?.updatedAt ?? '')).toBeGreaterThan(Date.parse(user?.updatedAt ?? ''));
+    expect((await profiles.client.getUser({ userId }, { principal })).user).toEqual(view);
     await expect(profiles.client.updateProfile({ userId, avatarUrl: 'http://insecure.example.com/a.png', clearAvatarUrl: false }, { principal })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(profiles.client.updateProfile({ userId, displayName: ' ', clearAvatarUrl: false }, { principal })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     const stranger = { kind: 'user', userId: '0190f0f0-0000-7000-8000-000000000000', sessionId: 's', tokenType: 'access' } as const;

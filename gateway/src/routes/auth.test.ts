@@ -30,9 +30,10 @@ describe(authRoutes.name, () => {
     key = await createSigningKey();
     const clients = fakeClients({
       profileData: {
-        getProfile: async (request, options) => {
-          calls.push({ rpc: 'getProfile', request, options });
-          return { profile: { userId: account.id, displayName: 'Ada L.', avatarUrl: 'https://img.example/a.png', createdAt: account.createdAt, updatedAt: '2026-03-01T00:00:00.000Z' } };
+        getUser: async (request, options) => {
+          calls.push({ rpc: 'getUser', request, options });
+          const { id, email, wallets, createdAt } = account;
+          return { user: { userId: id, email, displayName: 'Ada L.', avatarUrl: 'https://img.example/a.png', wallets, createdAt, updatedAt: '2026-03-01T00:00:00.000Z' } };
         },
       },
       auth: {
@@ -74,7 +75,8 @@ describe(authRoutes.name, () => {
 
   const register = (body: unknown, headers?: Record<string, string>) => postJson(`${sut.url}/api/v1/auth/register`, body, headers);
 
-  it('registers: 201 with the user and a Bearer token pair', async () => {
+  it('registers: 201 with the user and a Bearer token pair, from auth alone', async () => {
+    const before = calls.length;
     const response = await register({ email: '  ada@example.com ', password: 'correct horse', display_name: 'Ada' }, { 'X-Request-Id': 'reg-1' });
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({
@@ -98,6 +100,7 @@ describe(authRoutes.name, () => {
     expect(call.options.deadline!.getTime()).toBeGreaterThan(Date.now());
     // Log lines written while handling carry the id, even after the body was streamed in.
     expect(call.loggedRequestId).toBe('reg-1');
+    expect(calls.length).toBe(before);
   });
 
   it('ignores read-only echo fields', async () => {
@@ -148,7 +151,8 @@ describe(authRoutes.name, () => {
     expect(await response.json()).toMatchObject({ code: 'CONFLICT', detail: 'Email already registered.' });
   });
 
-  it('signs in and shows the user as GET /users/me does, profile included (read as that user)', async () => {
+  it('signs in and shows the user as profile-data answers it, as GET /users/me does (read as that user)', async () => {
+    const before = calls.length;
     const response = await postJson(`${sut.url}/api/v1/auth/login`, { email: 'ada@example.com', password: 'right' });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { user: unknown }).user).toEqual({
@@ -160,8 +164,10 @@ describe(authRoutes.name, () => {
       created_at: account.createdAt,
       updated_at: '2026-03-01T00:00:00.000Z',
     });
+    // Auth's Login, then exactly one profile-data call.
+    expect(calls.slice(before).map((call) => call.rpc)).toEqual(['getUser']);
     expect(calls.at(-1)).toMatchObject({
-      rpc: 'getProfile',
+      rpc: 'getUser',
       request: { userId: account.id },
       options: { principal: { kind: 'user', tokenType: 'access', userId: account.id, sessionId: 'session-9', ip: '127.0.0.1' } },
     });

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import type { LoginResponse } from '#gen/egp/auth/v1/auth_service';
-import type { Profile } from '#gen/egp/profile_data/v1/profile_data_service';
+import type { UserView } from '#gen/egp/profile_data/v1/profile_data_service';
 import type { CallOptions } from '#libs/grpc';
 import type { GatewayClients } from '../clients/types.ts';
 import { defineRoute, type ApiRouter } from '../openapi/define-route.ts';
@@ -17,16 +17,16 @@ import {
 import { API_V1 } from './paths.ts';
 
 /**
- * The signed-in user's profile, read as that user (the session just opened), so a sign-in
- * shows the same user as GET /users/me even after profile edits. The token comes straight
- * from auth over the authenticated channel: decoding it without verification is safe here.
+ * The signed-in user as profile-data answers it, read as that user (the session just opened),
+ * so a sign-in shows the same user as GET /users/me, profile edits included. The token comes
+ * straight from auth over the authenticated channel: decoding it without verification is safe here.
  */
-async function profileAfterSignIn(clients: GatewayClients, result: LoginResponse, call: CallOptions): Promise<Profile | undefined> {
+async function userAfterSignIn(clients: GatewayClients, result: LoginResponse, call: CallOptions): Promise<UserView | undefined> {
   if (!result.user || !result.tokens) return undefined;
   const sessionId = String(decodeJwt(result.tokens.accessToken).sid);
   const ip = call.principal.kind === 'anonymous' ? call.principal.ip : undefined;
   const principal = { kind: 'user', tokenType: 'access', userId: result.user.id, sessionId, ip } as const;
-  return (await clients.profileData.getProfile({ userId: result.user.id }, { ...call, principal, idempotent: true })).profile;
+  return (await clients.profileData.getUser({ userId: result.user.id }, { ...call, principal, idempotent: true })).user;
 }
 
 export function authRoutes(router: ApiRouter, clients: GatewayClients): void {
@@ -43,8 +43,8 @@ export function authRoutes(router: ApiRouter, clients: GatewayClients): void {
       body: registerBody,
       responses: { 201: authResultSchema, 409: 'The email is already registered.' },
     },
-    // No profile read here: the profile is being projected from this very account, and a
-    // committed sign-up must not answer 503 (and then 409 on retry) because profile-data is down.
+    // No profile-data read here: it is projecting this very account, and a committed
+    // sign-up must not answer 503 (and then 409 on retry) because profile-data is down.
     async ({ body, call }) =>
       toAuthResult(await auth.register({ email: body.email, password: body.password, displayName: body.display_name }, call)),
   );
@@ -64,7 +64,7 @@ export function authRoutes(router: ApiRouter, clients: GatewayClients): void {
     },
     async ({ body, call }) => {
       const result = await auth.login({ email: body.email, password: body.password }, call);
-      return toAuthResult(result, await profileAfterSignIn(clients, result, call));
+      return toAuthResult(result, await userAfterSignIn(clients, result, call));
     },
   );
 

@@ -19,12 +19,21 @@ describe(userRoutes.name, () => {
   beforeAll(async () => {
     redis = await connectTestRedis();
     key = await createSigningKey();
+    const view = {
+      userId,
+      email: 'ada@example.com',
+      displayName: 'Ada',
+      avatarUrl: 'https://img.example/a.png',
+      wallets: [{ address: '0xabc', chainId: 1 }],
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-02-01T00:00:00Z',
+    };
     const clients = fakeClients({
       auth: {
         getUser: async (_request, options) => {
-          calls.push({ rpc: 'getUser', options });
-          const user = { id: userId, email: 'ada@example.com', displayName: 'Old', wallets: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
-          return { user };
+          // profile-data answers the whole user; the gateway must not ask auth any more.
+          calls.push({ rpc: 'auth.getUser', options });
+          return {};
         },
         changePassword: async (request) => {
           passwordChanges.push(request);
@@ -32,15 +41,15 @@ describe(userRoutes.name, () => {
         },
       },
       profileData: {
-        getProfile: async (_request, options) => {
-          calls.push({ rpc: 'getProfile', options });
-          const profile = { userId, displayName: 'Ada', avatarUrl: 'https://img.example/a.png', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-02-01T00:00:00Z' };
-          return { profile };
+        getUser: async (_request, options) => {
+          calls.push({ rpc: 'getUser', options });
+          return { user: view };
         },
-        updateProfile: async (request) => {
+        updateProfile: async (request, options) => {
+          calls.push({ rpc: 'updateProfile', options });
           updates.push(request);
-          const profile = { userId, displayName: request.displayName ?? 'Ada', avatarUrl: request.avatarUrl, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-03-01T00:00:00Z' };
-          return { profile };
+          const avatarUrl = request.clearAvatarUrl ? undefined : (request.avatarUrl ?? view.avatarUrl);
+          return { user: { ...view, displayName: request.displayName ?? view.displayName, avatarUrl, updatedAt: '2026-03-01T00:00:00Z' } };
         },
       },
     });
@@ -54,7 +63,8 @@ describe(userRoutes.name, () => {
 
   const me = (headers: Record<string, string> = {}) => fetch(`${sut.url}/api/v1/users/me`, { headers });
 
-  it('composes the account and the profile for the signed-in user', async () => {
+  it("answers the signed-in user from profile-data alone, in the documented shape", async () => {
+    calls.length = 0;
     const response = await me({ Authorization: `Bearer ${await signAccessToken(key)}`, 'X-Request-Id': 'me-1' });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
@@ -62,18 +72,18 @@ describe(userRoutes.name, () => {
       email: 'ada@example.com',
       display_name: 'Ada',
       avatar_url: 'https://img.example/a.png',
-      wallets: [],
+      wallets: [{ address: '0xabc', chain_id: 1 }],
       created_at: '2026-01-01T00:00:00Z',
       updated_at: '2026-02-01T00:00:00Z',
     });
-    expect(calls.map((call) => call.rpc).sort()).toEqual(['getProfile', 'getUser']);
-    for (const { options } of calls) {
-      expect(options).toMatchObject({
-        principal: { kind: 'user', userId, sessionId: 'session-1', tokenType: 'access', ip: '127.0.0.1' },
-        requestId: 'me-1',
-      });
-      expect(options.deadline).toBeInstanceOf(Date);
-    }
+    expect(calls.map((call) => call.rpc)).toEqual(['getUser']);
+    const options = calls[0]?.options;
+    expect(options).toMatchObject({
+      principal: { kind: 'user', userId, sessionId: 'session-1', tokenType: 'access', ip: '127.0.0.1' },
+      requestId: 'me-1',
+      idempotent: true,
+    });
+    expect(options?.deadline).toBeInstanceOf(Date);
   });
 
   it('asks an anonymous caller to authenticate', async () => {
@@ -119,7 +129,8 @@ describe(userRoutes.name, () => {
         body: JSON.stringify(body),
       });
 
-    it('updates the caller\'s profile and answers the GET /users/me shape', async () => {
+    it('updates the caller\'s profile and answers the GET /users/me shape, in one call', async () => {
+      calls.length = 0;
       const response = await put({ display_name: ' Ada L. ', avatar_url: 'https://img.example/b.png' });
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({
@@ -127,11 +138,12 @@ describe(userRoutes.name, () => {
         email: 'ada@example.com',
         display_name: 'Ada L.',
         avatar_url: 'https://img.example/b.png',
-        wallets: [],
+        wallets: [{ address: '0xabc', chain_id: 1 }],
         created_at: '2026-01-01T00:00:00Z',
         updated_at: '2026-03-01T00:00:00Z',
       });
       expect(updates.at(-1)).toEqual({ userId, displayName: 'Ada L.', avatarUrl: 'https://img.example/b.png', clearAvatarUrl: false });
+      expect(calls.map((call) => call.rpc)).toEqual(['updateProfile']);
     });
 
     it('removes the avatar when avatar_url is null', async () => {

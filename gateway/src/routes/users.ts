@@ -1,21 +1,15 @@
+import type { UserView as UserViewMessage } from '#gen/egp/profile_data/v1/profile_data_service';
 import { AppError } from '#libs/errors';
-import type { CallOptions } from '#libs/grpc';
-import type { UserPrincipal } from '#libs/identity';
 import type { GatewayClients } from '../clients/types.ts';
 import { defineRoute, type ApiRouter } from '../openapi/define-route.ts';
 import { changePasswordBody, updateProfileBody } from '../schemas/me.ts';
 import { toUserView, userSchema, type UserView } from '../schemas/user.ts';
 import { API_V1 } from './paths.ts';
 
-/** The account (auth) and the profile (profile-data), fetched side by side. */
-async function currentUser(clients: GatewayClients, principal: UserPrincipal, call: CallOptions): Promise<UserView> {
-  const reads = { ...call, idempotent: true };
-  const [account, profile] = await Promise.all([
-    clients.auth.getUser({ userId: principal.userId }, reads),
-    clients.profileData.getProfile({ userId: principal.userId }, reads),
-  ]);
-  if (!account.user) throw AppError.notFound('User');
-  return toUserView(account.user, profile.profile);
+/** profile-data answers the whole user (profile and projected account) in one call. */
+function shownUser(user: UserViewMessage | undefined): UserView {
+  if (!user) throw AppError.internal(new Error('profile-data returned no user'));
+  return toUserView(user);
 }
 
 export function userRoutes(router: ApiRouter, clients: GatewayClients): void {
@@ -29,7 +23,7 @@ export function userRoutes(router: ApiRouter, clients: GatewayClients): void {
       auth: 'user',
       responses: { 200: userSchema, 404: 'The account no longer exists.' },
     },
-    async ({ principal, call }) => currentUser(clients, principal, call),
+    async ({ principal, call }) => shownUser((await clients.profileData.getUser({ userId: principal.userId }, { ...call, idempotent: true })).user),
   );
 
   defineRoute(
@@ -45,19 +39,13 @@ export function userRoutes(router: ApiRouter, clients: GatewayClients): void {
       responses: { 200: userSchema, 404: 'The account no longer exists.' },
     },
     async ({ body, principal, call }) => {
-      const update = clients.profileData.updateProfile(
-        {
-          userId: principal.userId,
-          displayName: body.display_name,
-          avatarUrl: body.avatar_url ?? undefined,
-          clearAvatarUrl: body.avatar_url === null,
-        },
-        call,
-      );
-      // The account is not touched by a profile edit, so it is read alongside.
-      const [profile, account] = await Promise.all([update, clients.auth.getUser({ userId: principal.userId }, { ...call, idempotent: true })]);
-      if (!account.user) throw AppError.notFound('User');
-      return toUserView(account.user, profile.profile);
+      const request = {
+        userId: principal.userId,
+        displayName: body.display_name,
+        avatarUrl: body.avatar_url ?? undefined,
+        clearAvatarUrl: body.avatar_url === null,
+      };
+      return shownUser((await clients.profileData.updateProfile(request, call)).user);
     },
   );
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { TokenPair, User } from '#gen/egp/auth/v1/auth_service';
-import type { Profile } from '#gen/egp/profile_data/v1/profile_data_service';
+import type { UserView as UserViewMessage } from '#gen/egp/profile_data/v1/profile_data_service';
 import { AppError } from '#libs/errors';
 import { writableBody } from '../middleware/validation.ts';
-import { toUserView, userSchema } from './user.ts';
+import { accountToUserView, toUserView, userSchema } from './user.ts';
 
 /** Trimmed, at most 254 characters (RFC 5321's path limit), then a plausible address. */
 export const emailField = z.string().trim().max(254).check(z.email());
@@ -51,15 +51,18 @@ export const authResultSchema = z.object({
   expires_in: z.number().int().meta({ description: 'Seconds until the access token expires' }),
 });
 
-/** Register and Login answer the same shape; with the profile, the user is what GET /users/me shows. */
+/**
+ * Register and Login answer the same shape. Login passes the user as profile-data answers it
+ * (what GET /users/me shows); register shows the account auth just created.
+ */
 export function toAuthResult(
   response: { user?: User | undefined; tokens?: TokenPair | undefined },
-  profile?: Profile,
+  userView?: UserViewMessage,
 ): z.input<typeof authResultSchema> {
   const { user, tokens } = response;
   if (!user || !tokens) throw AppError.internal(new Error('auth returned no user or tokens'));
   return {
-    user: toUserView(user, profile),
+    user: userView ? toUserView(userView) : accountToUserView(user),
     access_token: tokens.accessToken,
     refresh_token: tokens.refreshToken,
     token_type: 'Bearer',

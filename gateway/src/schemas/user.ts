@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { User } from '#gen/egp/auth/v1/auth_service';
-import type { Profile } from '#gen/egp/profile_data/v1/profile_data_service';
+import type { User as Account } from '#gen/egp/auth/v1/auth_service';
+import type { UserView as UserViewMessage } from '#gen/egp/profile_data/v1/profile_data_service';
 
 const timestamp = z.string().meta({ format: 'date-time', description: 'RFC 3339, UTC' });
 
@@ -22,28 +22,31 @@ export const userSchema = z.object({
 
 export type UserView = z.input<typeof userSchema>;
 
-/**
- * When the user last changed: the account's time, or the profile's once the profile was
- * edited. A profile only projected from the sign-up (created = updated) changed nothing,
- * though its timestamp may trail the account's by the event's delivery.
- */
-function lastChange(user: User, profile: Profile | undefined): string {
-  if (!profile || profile.updatedAt === profile.createdAt) return user.updatedAt;
-  return Date.parse(profile.updatedAt) > Date.parse(user.updatedAt) ? profile.updatedAt : user.updatedAt;
+/** The user as profile-data answers it: profile and account, `updated_at` already decided there. */
+export function toUserView(user: UserViewMessage): UserView {
+  return {
+    id: user.userId,
+    email: user.email,
+    display_name: user.displayName || null,
+    avatar_url: user.avatarUrl ?? null,
+    wallets: user.wallets.map((wallet) => ({ address: wallet.address, chain_id: wallet.chainId })),
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
 }
 
 /**
- * An account record from auth, with the profile's fields where profile-data has them.
- * Before a profile exists (right after sign-up) the account's display name stands in.
+ * A just-created account as auth answers the sign-up: no profile edit can exist yet, so the
+ * account's own name and times are what GET /users/me shows too.
  */
-export function toUserView(user: User, profile?: Profile): UserView {
+export function accountToUserView(account: Account): UserView {
   return {
-    id: user.id,
-    email: user.email,
-    display_name: (profile ? profile.displayName : user.displayName) || null,
-    avatar_url: profile?.avatarUrl ?? null,
-    wallets: user.wallets.map((wallet) => ({ address: wallet.address, chain_id: wallet.chainId })),
-    created_at: user.createdAt,
-    updated_at: lastChange(user, profile),
+    id: account.id,
+    email: account.email,
+    display_name: account.displayName || null,
+    avatar_url: null,
+    wallets: account.wallets.map((wallet) => ({ address: wallet.address, chain_id: wallet.chainId })),
+    created_at: account.createdAt,
+    updated_at: account.updatedAt,
   };
 }

@@ -1,36 +1,44 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '#libs/errors';
 import { recordEvent } from '#libs/events';
-import { ProfileSchema, type Profile } from '../db/entities/index.ts';
-import { assertValidChanges, ensureProfile, type ProfileChanges, type ProfileSeed } from './profiles.ts';
+import type { AccountSource } from './account-projection.ts';
+import { assertValidChanges, type ProfileChanges } from './profiles.ts';
+import { loadUserView, toUserView, USER_VIEW_COLUMNS, type UserView, type UserViewRow } from './user-view.ts';
 
-/** Applies the user's own profile edits and records `user.updated` in the same transaction. */
-export async function updateProfile(
-  em: EntityManager,
-  userId: string,
-  changes: ProfileChanges,
-  fetchSeed: () => Promise<ProfileSeed>,
-): Promise<Profile> {
+// `coalesce` keeps a name not being changed; the flag tells "remove the avatar" from "leave it".
+const EDIT_PROFILE = `
+  update "profile_data"."profiles"
+     set "display_name" = coalesce(?, "display_name"),
+         "avatar_url" = case when ? then ? else "avatar_url" end,
+         "updated_at" = ?::timestamptz
+   where "user_id" = ?
+  returning ${USER_VIEW_COLUMNS}`;
+
+/**
+ * Applies the user's own profile edits, records `user.updated` in the same transaction, and
+ * answers the whole user, so the caller needs no second read.
+ */
+export async function updateProfile(em: EntityManager, userId: string, changes: ProfileChanges, accounts: AccountSource): Promise<UserView> {
   assertValidChanges(changes);
-  const seedIfMissing = (await em.fork().findOne(ProfileSchema, { userId })) ? undefined : await fetchSeed();
+  // The answer includes the account, so a row without it is repaired first (outside the transaction).
+  await loadUserView(em, userId, accounts);
+  const displayName = changes.displayName?.trim();
   return em.fork().transactional(async (tx) => {
-    if (seedIfMissing) await ensureProfile(tx, seedIfMissing);
-    const profile = await tx.findOne(ProfileSchema, { userId }, { refresh: true });
-    if (!profile) throw AppError.notFound('Profile');
-    if (changes.displayName !== undefined) profile.displayName = changes.displayName.trim();
-    if (changes.avatarUrl !== undefined) profile.avatarUrl = changes.avatarUrl;
-    profile.updatedAt = new Date();
+    const params = [displayName ?? null, changes.avatarUrl !== undefined, changes.avatarUrl ?? null, new Date().toISOString(), userId];
+    const [row] = await tx.execute<UserViewRow[]>(EDIT_PROFILE, params);
+    const view = row && toUserView(row);
+    if (!view) throw AppError.notFound('User');
     recordEvent(tx, {
       type: 'user.updated',
       source: 'profile-data',
       subject: userId,
       data: {
         user_id: userId,
-        ...(changes.displayName === undefined ? {} : { display_name: profile.displayName }),
-        ...(changes.avatarUrl === undefined ? {} : { avatar_url: profile.avatarUrl }),
+        ...(displayName === undefined ? {} : { display_name: view.displayName }),
+        ...(changes.avatarUrl === undefined ? {} : { avatar_url: view.avatarUrl }),
       },
     });
     await tx.flush();
-    return profile;
+    return view;
   });
 }

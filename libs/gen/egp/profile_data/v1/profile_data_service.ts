@@ -23,23 +23,34 @@ export const protobufPackage = "egp.profile_data.v1";
 
 export const protobufFileName = "egp/profile_data/v1/profile_data_service.proto";
 
-export interface Profile {
+/** The user: the profile and the projected account. */
+export interface UserView {
   userId: string;
+  email: string;
   displayName: string;
   avatarUrl?:
     | string
     | undefined;
-  /** RFC 3339 UTC. */
+  /** In link order. */
+  wallets: Wallet[];
+  /** RFC 3339 UTC. When the account was created. */
   createdAt: string;
+  /** RFC 3339 UTC. The later of the account's and the profile's last change. */
   updatedAt: string;
 }
 
-export interface GetProfileRequest {
+export interface Wallet {
+  /** EVM address, 0x-prefixed. */
+  address: string;
+  chainId: number;
+}
+
+export interface GetUserRequest {
   userId: string;
 }
 
-export interface GetProfileResponse {
-  profile?: Profile | undefined;
+export interface GetUserResponse {
+  user?: UserView | undefined;
 }
 
 export interface UpdateProfileRequest {
@@ -53,34 +64,40 @@ export interface UpdateProfileRequest {
 }
 
 export interface UpdateProfileResponse {
-  profile?: Profile | undefined;
+  user?: UserView | undefined;
 }
 
-function createBaseProfile(): Profile {
-  return { userId: "", displayName: "", avatarUrl: undefined, createdAt: "", updatedAt: "" };
+function createBaseUserView(): UserView {
+  return { userId: "", email: "", displayName: "", avatarUrl: undefined, wallets: [], createdAt: "", updatedAt: "" };
 }
 
-export const Profile: MessageFns<Profile> = {
-  encode(message: Profile, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const UserView: MessageFns<UserView> = {
+  encode(message: UserView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.userId !== "") {
       writer.uint32(10).string(message.userId);
     }
+    if (message.email !== "") {
+      writer.uint32(18).string(message.email);
+    }
     if (message.displayName !== "") {
-      writer.uint32(18).string(message.displayName);
+      writer.uint32(26).string(message.displayName);
     }
     if (message.avatarUrl !== undefined) {
-      writer.uint32(26).string(message.avatarUrl);
+      writer.uint32(34).string(message.avatarUrl);
+    }
+    for (const v of message.wallets) {
+      Wallet.encode(v!, writer.uint32(42).fork()).join();
     }
     if (message.createdAt !== "") {
-      writer.uint32(34).string(message.createdAt);
+      writer.uint32(50).string(message.createdAt);
     }
     if (message.updatedAt !== "") {
-      writer.uint32(42).string(message.updatedAt);
+      writer.uint32(58).string(message.updatedAt);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): Profile {
+  decode(input: BinaryReader | Uint8Array, length?: number): UserView {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -89,7 +106,7 @@ export const Profile: MessageFns<Profile> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseProfile();
+      const message = createBaseUserView();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -106,7 +123,7 @@ export const Profile: MessageFns<Profile> = {
               break;
             }
 
-            message.displayName = reader.string();
+            message.email = reader.string();
             continue;
           }
           case 3: {
@@ -114,7 +131,7 @@ export const Profile: MessageFns<Profile> = {
               break;
             }
 
-            message.avatarUrl = reader.string();
+            message.displayName = reader.string();
             continue;
           }
           case 4: {
@@ -122,11 +139,27 @@ export const Profile: MessageFns<Profile> = {
               break;
             }
 
-            message.createdAt = reader.string();
+            message.avatarUrl = reader.string();
             continue;
           }
           case 5: {
             if (tag !== 42) {
+              break;
+            }
+
+            message.wallets.push(Wallet.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdAt = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
               break;
             }
 
@@ -145,13 +178,14 @@ export const Profile: MessageFns<Profile> = {
     }
   },
 
-  fromJSON(object: any): Profile {
+  fromJSON(object: any): UserView {
     return {
       userId: isSet(object.userId)
         ? globalThis.String(object.userId)
         : isSet(object.user_id)
         ? globalThis.String(object.user_id)
         : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
       displayName: isSet(object.displayName)
         ? globalThis.String(object.displayName)
         : isSet(object.display_name)
@@ -162,6 +196,9 @@ export const Profile: MessageFns<Profile> = {
         : isSet(object.avatar_url)
         ? globalThis.String(object.avatar_url)
         : undefined,
+      wallets: globalThis.Array.isArray(object?.wallets)
+        ? object.wallets.map((e: any) => Wallet.fromJSON(e))
+        : [],
       createdAt: isSet(object.createdAt)
         ? globalThis.String(object.createdAt)
         : isSet(object.created_at)
@@ -175,16 +212,22 @@ export const Profile: MessageFns<Profile> = {
     };
   },
 
-  toJSON(message: Profile): unknown {
+  toJSON(message: UserView): unknown {
     const obj: any = {};
     if (message.userId !== "") {
       obj.userId = message.userId;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
     }
     if (message.displayName !== "") {
       obj.displayName = message.displayName;
     }
     if (message.avatarUrl !== undefined) {
       obj.avatarUrl = message.avatarUrl;
+    }
+    if (message.wallets?.length) {
+      obj.wallets = message.wallets.map((e) => Wallet.toJSON(e));
     }
     if (message.createdAt !== "") {
       obj.createdAt = message.createdAt;
@@ -195,33 +238,38 @@ export const Profile: MessageFns<Profile> = {
     return obj;
   },
 
-  create(base?: DeepPartial<Profile>): Profile {
-    return Profile.fromPartial(base ?? {});
+  create(base?: DeepPartial<UserView>): UserView {
+    return UserView.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<Profile>): Profile {
-    const message = createBaseProfile();
+  fromPartial(object: DeepPartial<UserView>): UserView {
+    const message = createBaseUserView();
     message.userId = object.userId ?? "";
+    message.email = object.email ?? "";
     message.displayName = object.displayName ?? "";
     message.avatarUrl = object.avatarUrl ?? undefined;
+    message.wallets = object.wallets?.map((e) => Wallet.fromPartial(e)) || [];
     message.createdAt = object.createdAt ?? "";
     message.updatedAt = object.updatedAt ?? "";
     return message;
   },
 };
 
-function createBaseGetProfileRequest(): GetProfileRequest {
-  return { userId: "" };
+function createBaseWallet(): Wallet {
+  return { address: "", chainId: 0 };
 }
 
-export const GetProfileRequest: MessageFns<GetProfileRequest> = {
-  encode(message: GetProfileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.userId !== "") {
-      writer.uint32(10).string(message.userId);
+export const Wallet: MessageFns<Wallet> = {
+  encode(message: Wallet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.address !== "") {
+      writer.uint32(10).string(message.address);
+    }
+    if (message.chainId !== 0) {
+      writer.uint32(16).int64(message.chainId);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): GetProfileRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): Wallet {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -230,7 +278,93 @@ export const GetProfileRequest: MessageFns<GetProfileRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseGetProfileRequest();
+      const message = createBaseWallet();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.chainId = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Wallet {
+    return {
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      chainId: isSet(object.chainId)
+        ? globalThis.Number(object.chainId)
+        : isSet(object.chain_id)
+        ? globalThis.Number(object.chain_id)
+        : 0,
+    };
+  },
+
+  toJSON(message: Wallet): unknown {
+    const obj: any = {};
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.chainId !== 0) {
+      obj.chainId = Math.round(message.chainId);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Wallet>): Wallet {
+    return Wallet.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Wallet>): Wallet {
+    const message = createBaseWallet();
+    message.address = object.address ?? "";
+    message.chainId = object.chainId ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetUserRequest(): GetUserRequest {
+  return { userId: "" };
+}
+
+export const GetUserRequest: MessageFns<GetUserRequest> = {
+  encode(message: GetUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUserRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -254,7 +388,7 @@ export const GetProfileRequest: MessageFns<GetProfileRequest> = {
     }
   },
 
-  fromJSON(object: any): GetProfileRequest {
+  fromJSON(object: any): GetUserRequest {
     return {
       userId: isSet(object.userId)
         ? globalThis.String(object.userId)
@@ -264,7 +398,7 @@ export const GetProfileRequest: MessageFns<GetProfileRequest> = {
     };
   },
 
-  toJSON(message: GetProfileRequest): unknown {
+  toJSON(message: GetUserRequest): unknown {
     const obj: any = {};
     if (message.userId !== "") {
       obj.userId = message.userId;
@@ -272,29 +406,29 @@ export const GetProfileRequest: MessageFns<GetProfileRequest> = {
     return obj;
   },
 
-  create(base?: DeepPartial<GetProfileRequest>): GetProfileRequest {
-    return GetProfileRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<GetUserRequest>): GetUserRequest {
+    return GetUserRequest.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<GetProfileRequest>): GetProfileRequest {
-    const message = createBaseGetProfileRequest();
+  fromPartial(object: DeepPartial<GetUserRequest>): GetUserRequest {
+    const message = createBaseGetUserRequest();
     message.userId = object.userId ?? "";
     return message;
   },
 };
 
-function createBaseGetProfileResponse(): GetProfileResponse {
-  return { profile: undefined };
+function createBaseGetUserResponse(): GetUserResponse {
+  return { user: undefined };
 }
 
-export const GetProfileResponse: MessageFns<GetProfileResponse> = {
-  encode(message: GetProfileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.profile !== undefined) {
-      Profile.encode(message.profile, writer.uint32(10).fork()).join();
+export const GetUserResponse: MessageFns<GetUserResponse> = {
+  encode(message: GetUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      UserView.encode(message.user, writer.uint32(10).fork()).join();
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): GetProfileResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUserResponse {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -303,7 +437,7 @@ export const GetProfileResponse: MessageFns<GetProfileResponse> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseGetProfileResponse();
+      const message = createBaseGetUserResponse();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -312,7 +446,7 @@ export const GetProfileResponse: MessageFns<GetProfileResponse> = {
               break;
             }
 
-            message.profile = Profile.decode(reader, reader.uint32());
+            message.user = UserView.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -327,26 +461,24 @@ export const GetProfileResponse: MessageFns<GetProfileResponse> = {
     }
   },
 
-  fromJSON(object: any): GetProfileResponse {
-    return { profile: isSet(object.profile) ? Profile.fromJSON(object.profile) : undefined };
+  fromJSON(object: any): GetUserResponse {
+    return { user: isSet(object.user) ? UserView.fromJSON(object.user) : undefined };
   },
 
-  toJSON(message: GetProfileResponse): unknown {
+  toJSON(message: GetUserResponse): unknown {
     const obj: any = {};
-    if (message.profile !== undefined) {
-      obj.profile = Profile.toJSON(message.profile);
+    if (message.user !== undefined) {
+      obj.user = UserView.toJSON(message.user);
     }
     return obj;
   },
 
-  create(base?: DeepPartial<GetProfileResponse>): GetProfileResponse {
-    return GetProfileResponse.fromPartial(base ?? {});
+  create(base?: DeepPartial<GetUserResponse>): GetUserResponse {
+    return GetUserResponse.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<GetProfileResponse>): GetProfileResponse {
-    const message = createBaseGetProfileResponse();
-    message.profile = (object.profile !== undefined && object.profile !== null)
-      ? Profile.fromPartial(object.profile)
-      : undefined;
+  fromPartial(object: DeepPartial<GetUserResponse>): GetUserResponse {
+    const message = createBaseGetUserResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? UserView.fromPartial(object.user) : undefined;
     return message;
   },
 };
@@ -485,13 +617,13 @@ export const UpdateProfileRequest: MessageFns<UpdateProfileRequest> = {
 };
 
 function createBaseUpdateProfileResponse(): UpdateProfileResponse {
-  return { profile: undefined };
+  return { user: undefined };
 }
 
 export const UpdateProfileResponse: MessageFns<UpdateProfileResponse> = {
   encode(message: UpdateProfileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.profile !== undefined) {
-      Profile.encode(message.profile, writer.uint32(10).fork()).join();
+    if (message.user !== undefined) {
+      UserView.encode(message.user, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -509,12 +641,12 @@ export const UpdateProfileResponse: MessageFns<UpdateProfileResponse> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
+          case 2: {
+            if (tag !== 18) {
               break;
             }
 
-            message.profile = Profile.decode(reader, reader.uint32());
+            message.user = UserView.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -530,13 +662,13 @@ export const UpdateProfileResponse: MessageFns<UpdateProfileResponse> = {
   },
 
   fromJSON(object: any): UpdateProfileResponse {
-    return { profile: isSet(object.profile) ? Profile.fromJSON(object.profile) : undefined };
+    return { user: isSet(object.user) ? UserView.fromJSON(object.user) : undefined };
   },
 
   toJSON(message: UpdateProfileResponse): unknown {
     const obj: any = {};
-    if (message.profile !== undefined) {
-      obj.profile = Profile.toJSON(message.profile);
+    if (message.user !== undefined) {
+      obj.user = UserView.toJSON(message.user);
     }
     return obj;
   },
@@ -546,35 +678,36 @@ export const UpdateProfileResponse: MessageFns<UpdateProfileResponse> = {
   },
   fromPartial(object: DeepPartial<UpdateProfileResponse>): UpdateProfileResponse {
     const message = createBaseUpdateProfileResponse();
-    message.profile = (object.profile !== undefined && object.profile !== null)
-      ? Profile.fromPartial(object.profile)
-      : undefined;
+    message.user = (object.user !== undefined && object.user !== null) ? UserView.fromPartial(object.user) : undefined;
     return message;
   },
 };
 
 /**
- * ProfileDataService owns each user's profile and per-organization player data.
+ * ProfileDataService owns each user's profile and per-organization player data. It is also
+ * the read model of the user: beside the profile it keeps a projection of the auth account
+ * (email, wallets, account times) from auth's events, so one call answers the whole user.
  * Every call carries a signed assertion (metadata `x-egp-assertion`).
  */
 export type ProfileDataServiceService = typeof ProfileDataServiceService;
 export const ProfileDataServiceService = {
   /**
-   * Returns a user's profile. A profile not yet projected from `user.registered`
-   * is materialized from the auth service first (read-your-writes).
+   * Returns the user as every API response shows them. An account not yet projected from
+   * auth's events is read from the auth service first (read-your-writes).
    * Caller: the user themself, or an internal service.
    */
-  getProfile: {
-    path: "/egp.profile_data.v1.ProfileDataService/GetProfile" as const,
+  getUser: {
+    path: "/egp.profile_data.v1.ProfileDataService/GetUser" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: GetProfileRequest): Buffer => Buffer.from(GetProfileRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): GetProfileRequest => GetProfileRequest.decode(value),
-    responseSerialize: (value: GetProfileResponse): Buffer => Buffer.from(GetProfileResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): GetProfileResponse => GetProfileResponse.decode(value),
+    requestSerialize: (value: GetUserRequest): Buffer => Buffer.from(GetUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetUserRequest => GetUserRequest.decode(value),
+    responseSerialize: (value: GetUserResponse): Buffer => Buffer.from(GetUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetUserResponse => GetUserResponse.decode(value),
   },
   /**
-   * Changes the caller's own display name and/or avatar; emits `user.updated`.
+   * Changes the caller's own display name and/or avatar; emits `user.updated`. Returns the
+   * whole user, as GetUser would right after.
    * Caller: the user themself (access token).
    */
   updateProfile: {
@@ -591,13 +724,14 @@ export const ProfileDataServiceService = {
 
 export interface ProfileDataServiceServer extends UntypedServiceImplementation {
   /**
-   * Returns a user's profile. A profile not yet projected from `user.registered`
-   * is materialized from the auth service first (read-your-writes).
+   * Returns the user as every API response shows them. An account not yet projected from
+   * auth's events is read from the auth service first (read-your-writes).
    * Caller: the user themself, or an internal service.
    */
-  getProfile: handleUnaryCall<GetProfileRequest, GetProfileResponse>;
+  getUser: handleUnaryCall<GetUserRequest, GetUserResponse>;
   /**
-   * Changes the caller's own display name and/or avatar; emits `user.updated`.
+   * Changes the caller's own display name and/or avatar; emits `user.updated`. Returns the
+   * whole user, as GetUser would right after.
    * Caller: the user themself (access token).
    */
   updateProfile: handleUnaryCall<UpdateProfileRequest, UpdateProfileResponse>;
@@ -605,27 +739,28 @@ export interface ProfileDataServiceServer extends UntypedServiceImplementation {
 
 export interface ProfileDataServiceClient extends Client {
   /**
-   * Returns a user's profile. A profile not yet projected from `user.registered`
-   * is materialized from the auth service first (read-your-writes).
+   * Returns the user as every API response shows them. An account not yet projected from
+   * auth's events is read from the auth service first (read-your-writes).
    * Caller: the user themself, or an internal service.
    */
-  getProfile(
-    request: GetProfileRequest,
-    callback: (error: ServiceError | null, response: GetProfileResponse) => void,
+  getUser(
+    request: GetUserRequest,
+    callback: (error: ServiceError | null, response: GetUserResponse) => void,
   ): ClientUnaryCall;
-  getProfile(
-    request: GetProfileRequest,
+  getUser(
+    request: GetUserRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: GetProfileResponse) => void,
+    callback: (error: ServiceError | null, response: GetUserResponse) => void,
   ): ClientUnaryCall;
-  getProfile(
-    request: GetProfileRequest,
+  getUser(
+    request: GetUserRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: GetProfileResponse) => void,
+    callback: (error: ServiceError | null, response: GetUserResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Changes the caller's own display name and/or avatar; emits `user.updated`.
+   * Changes the caller's own display name and/or avatar; emits `user.updated`. Returns the
+   * whole user, as GetUser would right after.
    * Caller: the user themself (access token).
    */
   updateProfile(
@@ -661,6 +796,17 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -1,0 +1,38 @@
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type pg from 'pg';
+import { uuidv7 } from '#libs/db';
+import { eventSubject, type EventData } from '#libs/events';
+import { testEnvironment } from '#libs/testing';
+
+type AccountEventType = 'user.wallet_linked' | 'user.password_changed';
+
+/** Publishes auth's account events by hand (auth does not link wallets yet) onto the run's stream. */
+export class AccountEventPublisher {
+  readonly #nats: NatsConnection;
+
+  private constructor(nats: NatsConnection) {
+    this.#nats = nats;
+  }
+
+  static async connect(): Promise<AccountEventPublisher> {
+    return new AccountEventPublisher(await connect({ servers: testEnvironment().natsUrl }));
+  }
+
+  /** Publishes one event as auth's relay would (event id as Nats-Msg-Id) and returns its id. */
+  async publish<T extends AccountEventType>(type: T, data: EventData<T>, occurredAt = new Date()): Promise<string> {
+    const envelope = { id: uuidv7(), type, source: 'auth', occurred_at: occurredAt.toISOString(), subject: data.user_id, data };
+    await jetstream(this.#nats).publish(eventSubject(testEnvironment().eventsSubjectPrefix, type), JSON.stringify(envelope), { msgID: envelope.id });
+    return envelope.id;
+  }
+
+  async close(): Promise<void> {
+    await this.#nats.close();
+  }
+}
+
+/** Whether profile-data's consumer has committed the event (its handler ran, or found it done). */
+export async function processedByProfileData(db: pg.Client, eventId: string): Promise<boolean> {
+  const { rows } = await db.query("select 1 from profile_data.processed_events where consumer = 'profile-data-users' and event_id = $1", [eventId]);
+  return rows.length === 1;
+}
