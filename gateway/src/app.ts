@@ -7,7 +7,7 @@ import type { AccessTokenVerifier } from './auth/access-token-verifier.ts';
 import type { DependencyProbe, GatewayClients } from './clients/types.ts';
 import type { GatewayConfig } from './config.ts';
 import { accessLog } from './middleware/access-log.ts';
-import { authenticate } from './middleware/authenticate.ts';
+import { authenticate, prefetchPrincipal } from './middleware/authenticate.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
 import { methodNotAllowed } from './middleware/method-not-allowed.ts';
 import { jsonBody } from './middleware/json-body.ts';
@@ -78,10 +78,12 @@ export function createApp(deps: AppDeps): Express {
       isDraining: deps.isDraining ?? (() => false),
     }),
   );
-  app.use(limitedPaths, ipRateLimit(limiter, config.RATE_LIMIT_IP_PER_MINUTE));
+  // Authentication is set up first (it runs lazily) so the limiter can start the session check
+  // beside its own Redis call: one round trip for both.
+  app.use(limitedPaths, authenticate({ verifier: deps.tokenVerifier, revocations }));
+  app.use(limitedPaths, ipRateLimit(limiter, config.RATE_LIMIT_IP_PER_MINUTE, { alongside: prefetchPrincipal }));
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.use(docsRoutes(document));
-  app.use(limitedPaths, authenticate({ verifier: deps.tokenVerifier, revocations }));
   app.use(api.express);
   app.use(methodNotAllowed(api.operations));
   app.use(notFound());

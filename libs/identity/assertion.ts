@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '#libs/errors';
 import type { Principal } from './principal.ts';
@@ -61,13 +61,17 @@ const invalid = () => AppError.unauthenticated('Invalid internal assertion.');
  * WebCrypto round trip through the thread pool cost a hundred and fifty on every hop.
  */
 export class AssertionSigner {
-  readonly #key: Buffer;
+  /**
+   * A KeyObject, not the raw bytes: handed a Buffer, createHmac re-imports the key on every
+   * call, which cost more than the MAC itself on each hop.
+   */
+  readonly #key: KeyObject;
   readonly #ttlSeconds: number;
   /** One signature per principal object and caller: the calls made for one request share it. */
   readonly #issued = new WeakMap<Principal, Map<string, { token: string; expiresAt: number }>>();
 
   constructor(secret: string, ttlSeconds = 60) {
-    this.#key = Buffer.from(secret);
+    this.#key = createSecretKey(Buffer.from(secret));
     this.#ttlSeconds = Math.max(ttlSeconds, REUSE_MARGIN_SECONDS * 2);
   }
 

@@ -76,3 +76,14 @@ export function authenticate(check: BearerCheck): RequestHandler {
     next();
   };
 }
+
+/**
+ * Starts resolving the caller of a request that offers credentials, without waiting for it:
+ * the route guard later awaits the same promise. Routes anyone may call never ask, so a
+ * failure here is kept for whoever asks, never reported on its own.
+ */
+export function prefetchPrincipal(req: Request): void {
+  if (req.resolvePrincipal === undefined) return;
+  if (req.get('Authorization') === undefined && req.get('X-API-Key') === undefined) return;
+  req.resolvePrincipal().catch(() => undefined);
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayRedis } from '../app.ts';
 import { connectTestRedis, startTestGateway, type TestGateway, type TestRedis } from '../testing/harness.ts';
-import { createSigningKey } from '../testing/tokens.ts';
+import { createSigningKey, signAccessToken } from '../testing/tokens.ts';
 import { clientBucket, ipRateLimit } from './rate-limit.ts';
 
 describe(ipRateLimit.name, () => {
@@ -57,6 +57,33 @@ describe(ipRateLimit.name, () => {
     expect(problem).toMatchObject({ code: 'UNAVAILABLE' });
     expect(JSON.stringify(problem)).not.toContain('client is closed');
     expect((await fetch(`${sut.url}/readyz`)).status).toBe(503);
+  });
+
+  it('sends the session check beside the limiter call, not after its answer', async () => {
+    const events: string[] = [];
+    const recording: GatewayRedis = {
+      evalSha: async (...args: Parameters<GatewayRedis['evalSha']>) => {
+        events.push('limit sent');
+        const answer = await redis.evalSha(...args);
+        events.push('limit answered');
+        return answer;
+      },
+      eval: (...args: Parameters<GatewayRedis['eval']>) => redis.eval(...args),
+      del: (...args: Parameters<GatewayRedis['del']>) => redis.del(...args),
+      set: (...args: Parameters<GatewayRedis['set']>) => redis.set(...args),
+      exists: (...args: Parameters<GatewayRedis['exists']>) => {
+        events.push('session check sent');
+        return redis.exists(...args);
+      },
+      ping: () => redis.ping(),
+    };
+    const signingKey = await createSigningKey();
+    const gateway = await startTestGateway({ redis, signingKey, appRedis: recording, env: { RATE_LIMIT_IP_PER_MINUTE: '100' } });
+    gateways.push(gateway);
+    await fetch(`${gateway.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${await signAccessToken(signingKey)}` } });
+    const sessionCheck = events.indexOf('session check sent');
+    expect(sessionCheck).toBeGreaterThan(-1);
+    expect(sessionCheck).toBeLessThan(events.lastIndexOf('limit answered'));
   });
 });
 

@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AppError } from '#libs/errors';
 import type { RateLimiter, RateLimitResult } from '#libs/rate-limit';
 
@@ -28,12 +28,21 @@ function setRateLimitHeaders(res: Parameters<RequestHandler>[1], result: RateLim
   res.setHeader('RateLimit-Reset', String(result.allowed ? result.resetSeconds : result.retryAfterSeconds));
 }
 
+export interface IpRateLimitOptions {
+  /**
+   * Started together with the limiter's Redis call, e.g. the caller's session check: node-redis
+   * sends what is queued before the next I/O turn in one write, so both cost one round trip.
+   */
+  alongside?: (req: Request) => void;
+}
+
 /**
  * Per client IP, `perMinute` requests per sliding minute. When Redis cannot answer, the
  * request is refused with 503: a broken limiter must never mean no limit.
  */
-export function ipRateLimit(limiter: RateLimiter, perMinute: number): RequestHandler {
+export function ipRateLimit(limiter: RateLimiter, perMinute: number, options: IpRateLimitOptions = {}): RequestHandler {
   return async (req, res, next) => {
+    options.alongside?.(req);
     let result: RateLimitResult;
     try {
       result = await limiter.consume(`ip:${clientBucket(req.ip)}`, { limit: perMinute, windowSeconds: WINDOW_SECONDS });
