@@ -49,6 +49,7 @@ export const infrastructureEnv = z.object({
     .default('egp'),
   SHUTDOWN_GRACE_MS: envFields.positiveInt(10_000),
   OUTBOX_RETENTION_HOURS: envFields.positiveInt(24),
+  OUTBOX_POLL_INTERVAL_MS: envFields.positiveInt(1_000),
 });
 
 export type InfrastructureConfig = z.infer<typeof infrastructureEnv>;
