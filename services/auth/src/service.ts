@@ -6,7 +6,6 @@ import { connectNats, ensureEventStream, OutboxRelay } from '#libs/events';
 import { createGrpcClient, GrpcServer } from '#libs/grpc';
 import { AssertionSigner } from '#libs/identity';
 import type { Logger } from '#libs/logging';
-import { createRateLimiter } from '#libs/rate-limit';
 import { connectRedis } from '#libs/redis';
 import { SessionRevocationList } from '#libs/session-revocation';
 import type { AuthConfig } from './config.ts';
@@ -14,6 +13,7 @@ import { authEntities } from './db/entities/index.ts';
 import { authMigrations } from './db/migrations/index.ts';
 import { IpLimits } from './domain/ip-limits.ts';
 import { KeyEncryption } from './domain/key-encryption.ts';
+import { LoginGate } from './domain/login-gate.ts';
 import { LoginThrottle } from './domain/login-throttle.ts';
 import { PasswordHasher } from './domain/hashing/password-hasher.ts';
 import { SessionFactory } from './domain/sessions.ts';
@@ -35,7 +35,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   const redis = await connectRedis(config.REDIS_URL, logger);
   const nats = await connectNats(config.NATS_URL, SERVICE);
   await ensureEventStream(nats, config.EVENTS_STREAM, config.EVENTS_SUBJECT_PREFIX);
-  const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000 });
+  const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
   relay.start();
 
   const keys = new SigningKeyStore(em, new KeyEncryption(config.AUTH_KEY_ENCRYPTION_KEY), logger);
@@ -58,10 +58,11 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
     maxBlockSeconds: config.LOGIN_BLOCK_MAX_SECONDS,
     accountBlockSeconds: config.LOGIN_ACCOUNT_BLOCK_SECONDS,
   });
-  const ipLimits = new IpLimits(createRateLimiter(redis, `${config.REDIS_KEY_PREFIX}rl:auth:`), {
+  const ipLimits = new IpLimits(redis, `${config.REDIS_KEY_PREFIX}rl:auth:`, {
     login: { limit: config.LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE, windowSeconds: 60 },
     register: { limit: config.REGISTER_RATE_LIMIT_PER_IP_PER_HOUR, windowSeconds: 3600 },
   });
+  const gate = new LoginGate(redis, ipLimits, throttle);
   const afterCommit = () => relay.notify();
   const lifecycle = { em, sessions, tokens, revocations, refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
 
@@ -77,7 +78,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
     AuthServiceService,
     authHandlers({
       registration: { em, hasher, sessions, tokens, ipLimits, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit },
-      login: { em, hasher, sessions, tokens, throttle, ipLimits },
+      login: { em, hasher, sessions, tokens, gate, throttle },
       lifecycle,
       passwordChange: { em, orgPolicy, hasher, throttle, lifecycle, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit },
       exchange: { em, tokens, org, serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS },

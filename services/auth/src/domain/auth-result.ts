@@ -20,9 +20,9 @@ export interface AuthResult extends UserView {
 }
 
 /** Signs the access token for a freshly opened session and bundles the pair. */
-export async function tokensFor(tokens: TokenIssuer, userId: string, opened: OpenedSession): Promise<IssuedTokens> {
+export function tokensFor(tokens: TokenIssuer, userId: string, opened: OpenedSession): IssuedTokens {
   return {
-    accessToken: await tokens.accessToken({ userId, sessionId: opened.session.id }),
+    accessToken: tokens.accessToken({ userId, sessionId: opened.session.id }),
     refreshToken: opened.refreshToken,
     tokenType: 'Bearer',
     expiresIn: tokens.accessTokenTtlSeconds,

@@ -1,28 +1,40 @@
 import { AppError } from '#libs/errors';
-import type { RateLimiter, RateLimitRule } from '#libs/rate-limit';
+import { createRateLimiter, type RateLimiter, type RateLimitRedis, type RateLimitRule } from '#libs/rate-limit';
 import { failClosed } from '#libs/redis';
+import type { ScriptCall } from './redis-script.ts';
 
 export interface IpLimitRules {
   login: RateLimitRule;
   register: RateLimitRule;
 }
 
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new AppError('RATE_LIMITED', 'Too many requests from this address; try again later.', { retryAfterSeconds });
+
 /** Per-client-IP caps on sign-in and sign-up, beside the per-account brute-force throttle. */
 export class IpLimits {
   readonly #limiter: RateLimiter;
+  readonly #keyPrefix: string;
   readonly #rules: IpLimitRules;
 
-  constructor(limiter: RateLimiter, rules: IpLimitRules) {
-    this.#limiter = limiter;
+  constructor(redis: RateLimitRedis, keyPrefix: string, rules: IpLimitRules) {
+    this.#limiter = createRateLimiter(redis, keyPrefix);
+    this.#keyPrefix = keyPrefix;
     this.#rules = rules;
   }
 
   async consume(action: keyof IpLimitRules, ip: string): Promise<void> {
     const result = await failClosed(() => this.#limiter.consume(`${action}:${ip}`, this.#rules[action]));
-    if (!result.allowed) {
-      throw new AppError('RATE_LIMITED', 'Too many requests from this address; try again later.', {
-        retryAfterSeconds: result.retryAfterSeconds,
-      });
-    }
+    if (!result.allowed) throw tooManyRequests(result.retryAfterSeconds);
+  }
+
+  /**
+   * The key and arguments (limit, window in ms, cost) of the rate-limit library's sliding-window
+   * script for one request, for callers that run it inside their own script (see LoginGate);
+   * the key is the one `consume` counts against.
+   */
+  windowCall(action: keyof IpLimitRules, ip: string): ScriptCall {
+    const { limit, windowSeconds } = this.#rules[action];
+    return { keys: [`${this.#keyPrefix}${action}:${ip}`], arguments: [limit, windowSeconds * 1000, 1].map(String) };
   }
 }

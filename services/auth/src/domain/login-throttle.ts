@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '#libs/errors';
 import { failClosed } from '#libs/redis';
-
-/** The Redis commands the throttle uses; a node-redis client satisfies it. */
-export interface ThrottleStore {
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-}
+import { RedisScript, type ScriptCall, type ScriptStore } from './redis-script.ts';
 
 export interface ThrottleLimits {
   /** Attempts per account and client IP before that pair is blocked. */
@@ -26,7 +22,7 @@ export interface ThrottleLimits {
  * else the seconds to wait. KEYS: per key a counter, a block marker and a block tally.
  * ARGV: window, then per key: limit, base block, max block (base = max for a fixed block).
  */
-const ATTEMPT_SCRIPT = `
+export const attemptScript = new RedisScript(`
 local window = tonumber(ARGV[1])
 for i = 0, (#KEYS / 3) - 1 do
   local blocked = redis.call('PTTL', KEYS[i * 3 + 2])
@@ -47,24 +43,27 @@ for i = 0, (#KEYS / 3) - 1 do
   end
 end
 return 0
-`;
+`);
 
-const SUCCESS_SCRIPT = `
+const successScript = new RedisScript(`
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 if redis.call('GET', KEYS[4]) and tonumber(redis.call('GET', KEYS[4])) > 0 then redis.call('DECR', KEYS[4]) end
 return 0
-`;
+`);
+
+export const tooManyAttempts = (retryAfterSeconds: number) =>
+  new AppError('RATE_LIMITED', 'Too many attempts; try again later.', { retryAfterSeconds });
 
 /**
  * Brute-force defence for anything that checks a secret: per account+IP first, then a
  * higher, time-boxed account-wide limit. Store failures propagate, so callers fail closed.
  */
 export class LoginThrottle {
-  readonly #store: ThrottleStore;
+  readonly #store: ScriptStore;
   readonly #prefix: string;
   readonly #limits: ThrottleLimits;
 
-  constructor(store: ThrottleStore, keyPrefix: string, limits: ThrottleLimits) {
+  constructor(store: ScriptStore, keyPrefix: string, limits: ThrottleLimits) {
     this.#store = store;
     this.#prefix = `${keyPrefix}login-throttle:`;
     this.#limits = limits;
@@ -77,19 +76,20 @@ export class LoginThrottle {
     return { pair: [`${pair}:n`, `${pair}:block`, `${pair}:tally`], account: [`${whole}:n`, `${whole}:block`, `${whole}:tally`] };
   }
 
-  /** Records an attempt; throws RATE_LIMITED with Retry-After once a limit is passed. */
-  async attempt(account: string, ip: string): Promise<void> {
+  /** The keys and arguments of `attemptScript` for one attempt (the login gate runs it inside its own script). */
+  attemptCall(account: string, ip: string): ScriptCall {
     const keys = this.#keys(account, ip);
     const limits = this.#limits;
-    const retryAfter = Number(
-      await failClosed(() => this.#store.eval(ATTEMPT_SCRIPT, {
-        keys: [...keys.pair, ...keys.account],
-        arguments: [limits.windowSeconds, limits.perAccountIp, limits.baseBlockSeconds, limits.maxBlockSeconds, limits.perAccount, limits.accountBlockSeconds, limits.accountBlockSeconds].map(String),
-      })),
-    );
-    if (retryAfter > 0) {
-      throw new AppError('RATE_LIMITED', 'Too many attempts; try again later.', { retryAfterSeconds: retryAfter });
-    }
+    return {
+      keys: [...keys.pair, ...keys.account],
+      arguments: [limits.windowSeconds, limits.perAccountIp, limits.baseBlockSeconds, limits.maxBlockSeconds, limits.perAccount, limits.accountBlockSeconds, limits.accountBlockSeconds].map(String),
+    };
+  }
+
+  /** Records an attempt; throws RATE_LIMITED with Retry-After once a limit is passed. */
+  async attempt(account: string, ip: string): Promise<void> {
+    const retryAfter = Number(await failClosed(() => attemptScript.run(this.#store, this.attemptCall(account, ip))));
+    if (retryAfter > 0) throw tooManyAttempts(retryAfter);
   }
 
   /**
@@ -98,6 +98,6 @@ export class LoginThrottle {
    */
   async succeeded(account: string, ip: string): Promise<void> {
     const keys = this.#keys(account, ip);
-    await failClosed(() => this.#store.eval(SUCCESS_SCRIPT, { keys: [...keys.pair, keys.account[0] ?? ''], arguments: [] }));
+    await failClosed(() => successScript.run(this.#store, { keys: [...keys.pair, keys.account[0] ?? ''], arguments: [] }));
   }
 }

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '#libs/errors';
-import { UserSchema, WalletSchema } from '../db/entities/index.ts';
 import { tokensFor, type AuthResult } from './auth-result.ts';
-import type { IpLimits } from './ip-limits.ts';
+import type { LoginGate } from './login-gate.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { PASSWORD_MAX_LENGTH, normalizeEmail } from './password-rules.ts';
 import type { SessionFactory } from './sessions.ts';
 import type { TokenIssuer } from './token-issuer.ts';
+import { findCredentials, replaceOutdatedHash } from './user-records.ts';
 
 export interface LoginInput {
   email: string;
@@ -20,8 +20,10 @@ export interface PasswordLoginDeps {
   hasher: PasswordHasher;
   sessions: SessionFactory;
   tokens: TokenIssuer;
+  /** The per-IP cap and the brute-force attempt, counted together before the hash. */
+  gate: LoginGate;
+  /** Clears the brute-force count after a correct password. */
   throttle: LoginThrottle;
-  ipLimits: IpLimits;
 }
 
 /** One answer for every failure, so the response never tells which part was wrong. */
@@ -31,25 +33,24 @@ export const invalidCredentials = () => new AppError('UNAUTHENTICATED', 'Invalid
  * Verifies an email and password. The attempt is counted before the hash is checked (so a
  * parallel burst cannot outrun the limit); unknown accounts cost the same argon2 work as
  * known ones (no timing oracle); hashes made with older parameters are upgraded on success.
+ * Beside the hash, a sign-in costs one Redis call before it and one after, one query for the
+ * account and its wallets and one statement for the new session.
  */
 export async function loginWithPassword(deps: PasswordLoginDeps, input: LoginInput): Promise<AuthResult> {
-  await deps.ipLimits.consume('login', input.ip);
   const account = normalizeEmail(input.email).normalized;
-  await deps.throttle.attempt(account, input.ip);
+  await deps.gate.enter(account, input.ip);
   if ([...input.password].length > PASSWORD_MAX_LENGTH) throw invalidCredentials();
 
-  const em = deps.em.fork();
-  const user = await em.findOne(UserSchema, { emailNormalized: account });
-  if (!user?.passwordHash) {
+  const found = await findCredentials(deps.em, account);
+  if (!found?.passwordHash) {
     await deps.hasher.verifyAgainstDummy(input.password);
     throw invalidCredentials();
   }
-  if (!(await deps.hasher.verify(user.passwordHash, input.password))) throw invalidCredentials();
+  const { user, wallets, passwordHash } = found;
+  if (!(await deps.hasher.verify(passwordHash, input.password))) throw invalidCredentials();
   await deps.throttle.succeeded(account, input.ip);
 
-  if (deps.hasher.needsRehash(user.passwordHash)) user.passwordHash = await deps.hasher.hash(input.password);
-  const opened = deps.sessions.open(em, user.id, ['pwd']);
-  await em.flush();
-  const wallets = await em.find(WalletSchema, { userId: user.id }, { orderBy: { createdAt: 'asc' } });
-  return { user, wallets, tokens: await tokensFor(deps.tokens, user.id, opened) };
+  if (deps.hasher.needsRehash(passwordHash)) await replaceOutdatedHash(deps.em, user.id, passwordHash, await deps.hasher.hash(input.password));
+  const opened = await deps.sessions.insert(deps.em, user.id, ['pwd']);
+  return { user, wallets, tokens: tokensFor(deps.tokens, user.id, opened) };
 }

@@ -75,5 +75,5 @@ export async function registerUser(deps: RegistrationDeps, input: RegisterInput)
       throw translateDbError(error, { users_email_normalized_key: emailTaken });
     });
   deps.afterCommit();
-  return { user: result.user, wallets: [], tokens: await tokensFor(deps.tokens, result.user.id, result.opened) };
+  return { user: result.user, wallets: [], tokens: tokensFor(deps.tokens, result.user.id, result.opened) };
 }

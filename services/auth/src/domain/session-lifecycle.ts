@@ -52,7 +52,7 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
   }
   if (outcome.kind === 'invalid') throw invalidRefreshToken();
   return {
-    accessToken: await deps.tokens.accessToken({ userId: outcome.userId, sessionId: outcome.sessionId }),
+    accessToken: deps.tokens.accessToken({ userId: outcome.userId, sessionId: outcome.sessionId }),
     refreshToken: outcome.refreshToken,
     tokenType: 'Bearer',
     expiresIn: deps.tokens.accessTokenTtlSeconds,

@@ -10,12 +10,30 @@ export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+function newRefreshToken(): { token: string; tokenHash: string } {
+  const token = REFRESH_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  return { token, tokenHash: hashRefreshToken(token) };
+}
+
 export interface OpenedSession {
   session: Session;
   refreshToken: string;
 }
 
-/** Creates sessions and their refresh tokens inside the caller's unit of work. */
+/*
+ * A session and its first refresh token in one statement: a data-modifying CTE is atomic on
+ * its own, so either both rows exist or neither, without a BEGIN/COMMIT round trip each.
+ */
+const INSERT_SESSION_WITH_TOKEN = `
+  with session as (
+    insert into "auth"."sessions" ("id", "user_id", "amr", "created_at", "expires_at", "revoked_at", "revoked_reason")
+    values (?, ?, array[?]::text[], ?, ?, null, null)
+    returning "id"
+  )
+  insert into "auth"."refresh_tokens" ("id", "session_id", "token_hash", "created_at", "expires_at", "used_at")
+  select ?, "id", ?, ?, ?, null from session`;
+
+/** Creates sessions and their refresh tokens. */
 export class SessionFactory {
   readonly #refreshTokenTtlSeconds: number;
 
@@ -23,31 +41,39 @@ export class SessionFactory {
     this.#refreshTokenTtlSeconds = refreshTokenTtlSeconds;
   }
 
+  /** Opens a session inside the caller's unit of work (written by its flush). */
   open(em: EntityManager, userId: string, amr: string[], now = new Date()): OpenedSession {
-    const expiresAt = new Date(now.getTime() + this.#refreshTokenTtlSeconds * 1000);
-    const session = em.create(SessionSchema, {
-      id: uuidv7(),
-      userId,
-      amr,
-      createdAt: now,
-      expiresAt,
-      revokedAt: null,
-      revokedReason: null,
-    });
-    const refreshToken = this.issueRefreshToken(em, session.id, expiresAt, now);
+    const session = em.create(SessionSchema, this.#newSession(userId, amr, now));
+    const refreshToken = this.issueRefreshToken(em, session.id, session.expiresAt, now);
     return { session, refreshToken };
   }
 
+  /** Opens a session on its own, outside any unit of work: one statement, one round trip (the sign-in path). */
+  async insert(em: EntityManager, userId: string, amr: string[], now = new Date()): Promise<OpenedSession> {
+    const session = this.#newSession(userId, amr, now);
+    const { token, tokenHash } = newRefreshToken();
+    await em.getConnection().execute(INSERT_SESSION_WITH_TOKEN, [
+      session.id, userId, amr, now, session.expiresAt,
+      uuidv7(), tokenHash, now, session.expiresAt,
+    ]);
+    return { session, refreshToken: token };
+  }
+
   issueRefreshToken(em: EntityManager, sessionId: string, expiresAt: Date, now = new Date()): string {
-    const token = REFRESH_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const { token, tokenHash } = newRefreshToken();
     em.create(RefreshTokenSchema, {
       id: uuidv7(),
       sessionId,
-      tokenHash: hashRefreshToken(token),
+      tokenHash,
       createdAt: now,
       expiresAt,
       usedAt: null,
     });
     return token;
+  }
+
+  #newSession(userId: string, amr: string[], now: Date): Session {
+    const expiresAt = new Date(now.getTime() + this.#refreshTokenTtlSeconds * 1000);
+    return { id: uuidv7(), userId, amr, createdAt: now, expiresAt, revokedAt: null, revokedReason: null };
   }
 }

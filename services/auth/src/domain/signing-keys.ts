@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { exportJWK, generateKeyPair, importPKCS8, type CryptoKey, type JWK } from 'jose';
-import { createPrivateKey, randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { Logger } from '#libs/logging';
 import { SigningKeySchema, type SigningKey, type SigningKeyStatus } from '../db/entities/index.ts';
 import type { KeyEncryption } from './key-encryption.ts';
@@ -18,7 +18,8 @@ export interface PublicJwk {
 
 interface ActiveKey {
   kid: string;
-  privateKey: CryptoKey;
+  /** A node:crypto key: tokens are signed synchronously with it (see compact-jws.ts). */
+  privateKey: KeyObject;
 }
 
 /** Advisory lock key so that replicas never create or rotate keys at the same time. */
@@ -61,8 +62,9 @@ export class SigningKeyStore {
     const current = keys.find((key) => key.status === 'current');
     if (!current || this.#current?.kid === current.kid) return;
     const der = this.#encryption.decrypt(current.privateKeyEncrypted, current.kid);
-    const pem = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString();
-    this.#current = { kid: current.kid, privateKey: await importPKCS8(pem, SIGNING_ALGORITHM) };
+    const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`Signing key ${current.kid} is not an Ed25519 key.`);
+    this.#current = { kid: current.kid, privateKey };
     this.#logger.info({ kid: current.kid }, 'signing key loaded');
   }
 

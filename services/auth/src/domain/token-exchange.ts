@@ -72,7 +72,7 @@ export async function exchangeToken(deps: TokenExchangeDeps, input: TokenExchang
     throw AppError.notFound('Application');
   }
   const scope = grantedScopes(input.scope, access.role).join(' ');
-  const accessToken = await deps.tokens.serviceToken(
+  const accessToken = deps.tokens.serviceToken(
     { userId: input.userId, sessionId: session.id, organizationId: input.organizationId, role: access.role, amr: session.amr, scope, appId: input.appId },
     deps.serviceTokenTtlSeconds,
   );

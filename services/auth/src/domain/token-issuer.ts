@@ -1,5 +1,5 @@
-import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
+import { signCompactJws } from './compact-jws.ts';
 import { SIGNING_ALGORITHM, type SigningKeyStore } from './signing-keys.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -26,14 +26,24 @@ export interface ServiceTokenSubject extends AccessTokenSubject {
   scope: string;
 }
 
+/** Clock and token ids, injectable so tests can pin them. */
+export interface TokenSources {
+  nowSeconds: () => number;
+  newId: () => string;
+}
+
+const systemSources: TokenSources = { nowSeconds: () => Math.floor(Date.now() / 1000), newId: randomUUID };
+
 /** Signs EdDSA access tokens (RFC 9068 `at+jwt`) with the current key and its `kid`. */
 export class TokenIssuer {
-  readonly #keys: SigningKeyStore;
+  readonly #keys: Pick<SigningKeyStore, 'currentKey'>;
   readonly #settings: TokenSettings;
+  readonly #sources: TokenSources;
 
-  constructor(keys: SigningKeyStore, settings: TokenSettings) {
+  constructor(keys: Pick<SigningKeyStore, 'currentKey'>, settings: TokenSettings, sources: TokenSources = systemSources) {
     this.#keys = keys;
     this.#settings = settings;
+    this.#sources = sources;
   }
 
   get accessTokenTtlSeconds(): number {
@@ -41,30 +51,24 @@ export class TokenIssuer {
   }
 
   /** A down-scoped token for one organization (and app), from token exchange. */
-  async serviceToken(subject: ServiceTokenSubject, ttlSeconds: number): Promise<string> {
-    const { kid, privateKey } = this.#keys.currentKey();
+  serviceToken(subject: ServiceTokenSubject, ttlSeconds: number): string {
     const audience = subject.appId ? [this.#settings.audience, subject.appId] : this.#settings.audience;
-    return new SignJWT({ sid: subject.sessionId, org_id: subject.organizationId, role: subject.role, amr: subject.amr, scope: subject.scope, ...(subject.appId ? { app_id: subject.appId } : {}) })
-      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: SERVICE_TOKEN_TYPE, kid })
-      .setIssuer(this.#settings.issuer)
-      .setAudience(audience)
-      .setSubject(subject.userId)
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime(`${ttlSeconds}s`)
-      .sign(privateKey);
+    const claims = { sid: subject.sessionId, org_id: subject.organizationId, role: subject.role, amr: subject.amr, scope: subject.scope, ...(subject.appId ? { app_id: subject.appId } : {}) };
+    return this.#sign(SERVICE_TOKEN_TYPE, claims, audience, subject.userId, ttlSeconds);
   }
 
-  async accessToken(subject: AccessTokenSubject): Promise<string> {
+  accessToken(subject: AccessTokenSubject): string {
+    return this.#sign(ACCESS_TOKEN_TYPE, { sid: subject.sessionId }, this.#settings.audience, subject.userId, this.#settings.accessTokenTtlSeconds);
+  }
+
+  /** The registered claims follow the token's own, in the order jose's SignJWT set them. */
+  #sign(typ: string, claims: Record<string, unknown>, audience: string | string[], subject: string, ttlSeconds: number): string {
     const { kid, privateKey } = this.#keys.currentKey();
-    return new SignJWT({ sid: subject.sessionId })
-      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid })
-      .setIssuer(this.#settings.issuer)
-      .setAudience(this.#settings.audience)
-      .setSubject(subject.userId)
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime(`${this.#settings.accessTokenTtlSeconds}s`)
-      .sign(privateKey);
+    const iat = this.#sources.nowSeconds();
+    return signCompactJws(
+      { alg: SIGNING_ALGORITHM, typ, kid },
+      { ...claims, iss: this.#settings.issuer, aud: audience, sub: subject, jti: this.#sources.newId(), iat, exp: iat + ttlSeconds },
+      privateKey,
+    );
   }
 }

@@ -1,0 +1,60 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UserView } from './auth-result.ts';
+
+interface UserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  // The ORM's driver hands timestamps back as text.
+  created_at: string | Date;
+  updated_at: string | Date;
+  wallets: { address: string; chain_id: number | string }[];
+}
+
+/*
+ * The user and their wallets (oldest link first) in one round trip, with no entity
+ * hydration: these are read on every GET /users/me and every sign-in.
+ */
+const USER_COLUMNS = `
+  u.id, u.email, u.display_name, u.created_at, u.updated_at,
+  coalesce((select json_agg(json_build_object('address', w.address, 'chain_id', w.chain_id) order by w.created_at)
+              from "auth"."wallets" w where w.user_id = u.id), '[]') as wallets`;
+
+const USER_BY_ID = `select ${USER_COLUMNS} from "auth"."users" u where u.id = ?`;
+// Only the sign-in path ever reads the password hash.
+const CREDENTIALS_BY_EMAIL = `select ${USER_COLUMNS}, u.password_hash from "auth"."users" u where u.email_normalized = ?`;
+
+function toUserView(row: UserRow): UserView {
+  return {
+    user: { id: row.id, email: row.email, displayName: row.display_name, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) },
+    wallets: row.wallets.map((wallet) => ({ address: wallet.address, chainId: Number(wallet.chain_id) })),
+  };
+}
+
+export async function findUserView(em: EntityManager, userId: string): Promise<UserView | undefined> {
+  const [row] = await em.getConnection().execute<UserRow[]>(USER_BY_ID, [userId]);
+  return row && toUserView(row);
+}
+
+export interface Credentials extends UserView {
+  /** Null for accounts that only ever signed in with a wallet. */
+  passwordHash: string | null;
+}
+
+/** The account with this normalized email, with its password hash, for checking a sign-in. */
+export async function findCredentials(em: EntityManager, emailNormalized: string): Promise<Credentials | undefined> {
+  const [row] = await em.getConnection().execute<(UserRow & { password_hash: string | null })[]>(CREDENTIALS_BY_EMAIL, [emailNormalized]);
+  return row && { ...toUserView(row), passwordHash: row.password_hash };
+}
+
+/**
+ * Stores a hash made with the current parameters in place of an outdated one. Only if the
+ * stored hash is still the one just verified: a password changed meanwhile is never overwritten
+ * with the old password.
+ */
+export async function replaceOutdatedHash(em: EntityManager, userId: string, outdatedHash: string, passwordHash: string): Promise<void> {
+  await em.getConnection().execute(
+    `update "auth"."users" set password_hash = ? where id = ? and password_hash = ?`,
+    [passwordHash, userId, outdatedHash],
+  );
+}
