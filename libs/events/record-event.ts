@@ -13,6 +13,11 @@ export interface RecordEventInput<T extends EventType> {
   /** Defaults to `data.organization_id` when the data carries one. */
   organizationId?: string;
   data: EventData<T>;
+  /**
+   * When the change happened; defaults to now. Pass the change's own timestamp (a row's
+   * `created_at`, say) so a projection of the event shows exactly the owner's time.
+   */
+  occurredAt?: Date;
 }
 
 /**
@@ -26,7 +31,7 @@ export function recordEvent<T extends EventType>(em: EntityManager, input: Recor
   const data = parsed.data as EventData<T>;
   const organizationId =
     input.organizationId ?? ('organization_id' in data && typeof data.organization_id === 'string' ? data.organization_id : undefined);
-  const occurredAt = new Date();
+  const occurredAt = input.occurredAt ?? new Date();
   const envelope = {
     id: uuidv7(),
     type: input.type,

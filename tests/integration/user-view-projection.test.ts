@@ -48,6 +48,26 @@ describe('the user view projected from account events (profile-data)', () => {
 
   const view = async (userId: string) => (await profiles.client.getUser({ userId }, service)).user;
 
+  it('projects user.registered from the event alone, at its occurred_at (auth is not asked)', async () => {
+    // A user auth has never heard of: a handler that asked auth would find nothing to project.
+    const userId = '0196b6c8-0000-7000-8000-00000000e001';
+    const registeredAt = new Date('2026-11-20T10:00:00.123Z');
+    await deliver('user.registered', { user_id: userId, email: 'event-only@example.com', display_name: 'Event Only' }, registeredAt);
+    expect(await view(userId)).toMatchObject({
+      userId,
+      email: 'event-only@example.com',
+      displayName: 'Event Only',
+      wallets: [],
+      createdAt: registeredAt.toISOString(),
+      updatedAt: registeredAt.toISOString(),
+    });
+  });
+
+  it('shows the very times of the register response once the sign-up is projected', async () => {
+    const { userId, createdAt, updatedAt } = await projectedUser('times');
+    expect(await view(userId)).toMatchObject({ createdAt, updatedAt });
+  });
+
   it('appends linked wallets in link order, once each, whatever is delivered again', async () => {
     const { userId } = await projectedUser('wallets');
     await deliver('user.wallet_linked', { user_id: userId, ...walletA });

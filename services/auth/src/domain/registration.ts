@@ -67,6 +67,8 @@ export async function registerUser(deps: RegistrationDeps, input: RegisterInput)
         source: 'auth',
         subject: user.id,
         data: { user_id: user.id, email, display_name: displayName },
+        // The account's own creation time, so the projections show the register response's times.
+        occurredAt: now,
       });
       await em.flush();
       return { user, opened };
