@@ -1,29 +1,27 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvironment } from '#libs/testing';
-import { startAuthHarness, type AuthHarness } from '../support/auth-harness.ts';
+import type { AuthHarness } from '../support/auth-harness.ts';
 import { startProfileDataHarness, type ProfileDataHarness } from '../support/profile-data-harness.ts';
+import { startUserServices, type UserServices } from '../support/user-services.ts';
 import { uniqueEmail } from '../support/service-env.ts';
 
 const password = 'violet-anvil-73-harbor';
 
 describe('user.registered: auth outbox → JetStream → profile-data', () => {
+  let services: UserServices;
   let auth: AuthHarness;
   let profiles: ProfileDataHarness;
   let db: pg.Client;
 
   beforeAll(async () => {
-    auth = await startAuthHarness();
-    profiles = await startProfileDataHarness(`127.0.0.1:${auth.service.port}`);
-    db = new pg.Client({ connectionString: testEnvironment().databaseUrl });
-    await db.connect();
+    services = await startUserServices();
+    ({ auth, profiles, db } = services);
   });
   afterAll(async () => {
-    await db.end();
-    await profiles.stop();
-    await auth.stop();
+    await services.stop();
   });
 
   async function profileRow(userId: string) {

@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEnvironment } from '#libs/testing';
 import { AccountEventPublisher, processedByProfileData } from '../support/account-events.ts';
-import { startAuthHarness, type AuthHarness } from '../support/auth-harness.ts';
-import { startProfileDataHarness, type ProfileDataHarness } from '../support/profile-data-harness.ts';
+import type { AuthHarness } from '../support/auth-harness.ts';
+import type { ProfileDataHarness } from '../support/profile-data-harness.ts';
+import { startUserServices, type UserServices } from '../support/user-services.ts';
 import { uniqueEmail } from '../support/service-env.ts';
 
 const password = 'violet-anvil-73-harbor';
@@ -12,23 +12,20 @@ const walletA = { address: '0x00000000000000000000000000000000000000aa', chain_i
 const walletB = { address: '0x00000000000000000000000000000000000000bb', chain_id: 137 };
 
 describe('the user view projected from account events (profile-data)', () => {
+  let services: UserServices;
   let auth: AuthHarness;
   let profiles: ProfileDataHarness;
   let events: AccountEventPublisher;
   let db: pg.Client;
 
   beforeAll(async () => {
-    auth = await startAuthHarness();
-    profiles = await startProfileDataHarness(`127.0.0.1:${auth.service.port}`);
+    services = await startUserServices();
+    ({ auth, profiles, db } = services);
     events = await AccountEventPublisher.connect();
-    db = new pg.Client({ connectionString: testEnvironment().databaseUrl });
-    await db.connect();
   });
   afterAll(async () => {
-    await db.end();
     await events.close();
-    await profiles.stop();
-    await auth.stop();
+    await services.stop();
   });
 
   /** A registered user whose sign-up event has been projected. */

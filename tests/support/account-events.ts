@@ -5,7 +5,7 @@ import { uuidv7 } from '#libs/db';
 import { eventSubject, type EventData } from '#libs/events';
 import { testEnvironment } from '#libs/testing';
 
-type AccountEventType = 'user.wallet_linked' | 'user.password_changed';
+type AccountEventType = 'user.registered' | 'user.wallet_linked' | 'user.password_changed';
 
 /** Publishes auth's account events by hand (auth does not link wallets yet) onto the run's stream. */
 export class AccountEventPublisher {
