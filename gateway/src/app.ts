@@ -1,8 +1,8 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '#libs/logging';
-import { createRateLimiter, type RateLimitRedis } from '#libs/rate-limit';
-import { SessionRevocationList, type RevocationStore } from '#libs/session-revocation';
+import type { LocalFirstRateLimiter, RateLimitRedis } from '#libs/rate-limit';
+import { SessionRevocationList, type RevocationStore, type SessionRevocationView } from '#libs/session-revocation';
 import type { AccessTokenVerifier } from './auth/access-token-verifier.ts';
 import type { DependencyProbe, GatewayClients } from './clients/types.ts';
 import type { GatewayConfig } from './config.ts';
@@ -38,7 +38,14 @@ export interface AppDeps {
   /** Health checks of the downstream gRPC services (Redis is checked through `redis`). */
   probes: DependencyProbe[];
   redis: GatewayRedis;
+  /** The per-IP limiter (`createIpRateLimiter`), started and stopped by the caller. */
+  ipLimiter: LocalFirstRateLimiter;
   tokenVerifier: AccessTokenVerifier;
+  /**
+   * How sessions are checked: a `RevocationMirror` (memory, kept current by pub/sub; started
+   * and stopped by the caller), or by default a Redis round trip per request through `redis`.
+   */
+  revocations?: SessionRevocationView;
   /** True once shutdown began; /readyz then fails. */
   isDraining?: () => boolean;
 }
@@ -49,13 +56,12 @@ const limitedPaths = ['/api', '/.well-known'];
 export function createApp(deps: AppDeps): Express {
   const { config, logger, clients } = deps;
   const metrics = createHttpMetrics();
-  const limiter = createRateLimiter(deps.redis, `${config.REDIS_KEY_PREFIX}rl:gateway:`);
-  const revocations = new SessionRevocationList(deps.redis, config.REDIS_KEY_PREFIX, config.ACCESS_TOKEN_TTL_SECONDS);
+  const revocations = deps.revocations ?? new SessionRevocationList(deps.redis, config.REDIS_KEY_PREFIX, config.ACCESS_TOKEN_TTL_SECONDS);
   const redisProbe: DependencyProbe = { name: 'redis', check: async () => void (await deps.redis.ping()) };
 
   const api = createApiRouter(config.GRPC_TIMEOUT_MS);
-  authRoutes(api, clients);
-  userRoutes(api, clients);
+  authRoutes(api, clients, revocations);
+  userRoutes(api, clients, revocations);
   organizationRoutes(api, clients);
   memberRoutes(api, clients);
   invitationRoutes(api, clients);
@@ -78,10 +84,10 @@ export function createApp(deps: AppDeps): Express {
       isDraining: deps.isDraining ?? (() => false),
     }),
   );
-  // Authentication is set up first (it runs lazily) so the limiter can start the session check
-  // beside its own Redis call: one round trip for both.
+  // Authentication is set up first (it runs lazily): when the limiter has to ask Redis (a
+  // client it does not track in memory), the session check leaves beside its call.
   app.use(limitedPaths, authenticate({ verifier: deps.tokenVerifier, revocations }));
-  app.use(limitedPaths, ipRateLimit(limiter, config.RATE_LIMIT_IP_PER_MINUTE, { alongside: prefetchPrincipal }));
+  app.use(limitedPaths, ipRateLimit(deps.ipLimiter, { alongside: prefetchPrincipal }));
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.use(docsRoutes(document));
   app.use(api.express);

@@ -17,9 +17,21 @@ describe(loadGatewayConfig.name, () => {
       JWKS_CACHE_TTL_SECONDS: 300,
       JWKS_REFETCH_COOLDOWN_SECONDS: 30,
       RATE_LIMIT_IP_PER_MINUTE: 600,
+      RATE_LIMIT_SYNC_INTERVAL_MS: 100,
+      RATE_LIMIT_STALE_AFTER_MS: 1000,
+      RATE_LIMIT_MAX_BUCKETS: 100_000,
       TRUST_PROXY: 'loopback',
       BODY_LIMIT_BYTES: 1_048_576,
+      REVOCATION_FRESHNESS_MS: 700,
+      REVOCATION_HEARTBEAT_MS: 250,
     });
+  });
+
+  it.each([
+    ['a freshness bound that with the heartbeat period reaches a second', { REVOCATION_FRESHNESS_MS: '800', REVOCATION_HEARTBEAT_MS: '200' }],
+    ['a freshness bound no heartbeat can meet', { REVOCATION_FRESHNESS_MS: '300', REVOCATION_HEARTBEAT_MS: '300' }],
+  ])('refuses %s', (_case, env) => {
+    expect(() => loadGatewayConfig({ ...required, ...env })).toThrow(/REVOCATION_FRESHNESS_MS/);
   });
 
   it.each([
@@ -28,6 +40,12 @@ describe(loadGatewayConfig.name, () => {
     ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
   ] as const)('reads TRUST_PROXY=%s', (value, expected) => {
     expect(loadGatewayConfig({ ...required, TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it('refuses a staleness bound the rate limiter could never meet between two syncs', () => {
+    expect(() => loadGatewayConfig({ ...required, RATE_LIMIT_SYNC_INTERVAL_MS: '1000', RATE_LIMIT_STALE_AFTER_MS: '1000' })).toThrow(
+      /RATE_LIMIT_STALE_AFTER_MS/,
+    );
   });
 
   it('refuses to trust every proxy', () => {

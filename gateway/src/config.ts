@@ -32,8 +32,35 @@ export const gatewayEnv = infrastructureEnv
     /** The auth service's access token lifetime: how long a revoked session must stay refused. */
     ACCESS_TOKEN_TTL_SECONDS: envFields.positiveInt(900),
     RATE_LIMIT_IP_PER_MINUTE: envFields.positiveInt(600),
+    /** How often each gateway shares its per-IP counts with the others through Redis. */
+    RATE_LIMIT_SYNC_INTERVAL_MS: envFields.positiveInt(100),
+    /** A gateway that has not synced for this long answers 503 instead of guessing. */
+    RATE_LIMIT_STALE_AFTER_MS: envFields.positiveInt(1_000),
+    /** Client IPs counted in memory at most; past it, new ones take a Redis round trip. */
+    RATE_LIMIT_MAX_BUCKETS: envFields.positiveInt(100_000),
     TRUST_PROXY: trustProxy,
     BODY_LIMIT_BYTES: envFields.positiveInt(1024 * 1024),
+    /** Revoked sessions are answered from memory only while the view was proven complete this recently. */
+    REVOCATION_FRESHNESS_MS: envFields.positiveInt(700),
+    /** How often the gateway proves its revocation view complete (a heartbeat through Redis pub/sub). */
+    REVOCATION_HEARTBEAT_MS: envFields.positiveInt(250),
+  })
+  .refine((env) => env.RATE_LIMIT_STALE_AFTER_MS > env.RATE_LIMIT_SYNC_INTERVAL_MS, {
+    message: 'must be longer than RATE_LIMIT_SYNC_INTERVAL_MS, or every gateway answers 503 between syncs',
+    path: ['RATE_LIMIT_STALE_AFTER_MS'],
+  })
+  // A memory answer can miss a revocation only within REVOCATION_FRESHNESS_MS of Redis storing
+  // it (proof in RevocationMirror). The bar is one second; FRESHNESS + HEARTBEAT < 1000 keeps a
+  // whole heartbeat period of margin under it (defaults: 700 + 250 = 950 ms). FRESHNESS must
+  // also exceed HEARTBEAT, as the newest returned heartbeat is normally up to one period (plus
+  // a round trip) old; otherwise checks keep falling back to Redis.
+  .refine((env) => env.REVOCATION_FRESHNESS_MS + env.REVOCATION_HEARTBEAT_MS < 1_000, {
+    message: 'REVOCATION_FRESHNESS_MS + REVOCATION_HEARTBEAT_MS must stay below 1000: logout must end sessions within a second',
+    path: ['REVOCATION_FRESHNESS_MS'],
+  })
+  .refine((env) => env.REVOCATION_FRESHNESS_MS > env.REVOCATION_HEARTBEAT_MS, {
+    message: 'must be longer than REVOCATION_HEARTBEAT_MS, or every session check falls back to Redis',
+    path: ['REVOCATION_FRESHNESS_MS'],
   });
 
 export type GatewayConfig = Readonly<z.infer<typeof gatewayEnv>>;

@@ -5,9 +5,11 @@ import { AssertionSigner } from '#libs/identity';
 import { createLogger } from '#libs/logging';
 import { createApp } from './app.ts';
 import { createAccessTokenVerifier } from './auth/access-token-verifier.ts';
+import { startRevocationMirror } from './auth/revocation-mirror.ts';
 import { JwksKeyStore } from './auth/jwks-key-store.ts';
 import { connectGrpcServices } from './clients/grpc-clients.ts';
 import { loadGatewayConfig } from './config.ts';
+import { createIpRateLimiter } from './middleware/rate-limit.ts';
 
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.LOG_LEVEL);
@@ -22,6 +24,12 @@ const redis = createClient({
 });
 redis.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error'));
 await redis.connect();
+// One sync before serving, so the first requests are not refused as "never synced".
+const ipLimiter = createIpRateLimiter(redis, config, logger);
+await ipLimiter.start();
+
+// Revoked sessions from memory, kept current through pub/sub (a Redis round trip when stale).
+const revocations = await startRevocationMirror(redis, config, logger, redis);
 
 const grpc = connectGrpcServices(config, new AssertionSigner(config.INTERNAL_AUTH_SECRET));
 const keys = new JwksKeyStore(
@@ -37,7 +45,9 @@ const app = createApp({
   clients: grpc.clients,
   probes: grpc.probes,
   redis,
+  ipLimiter,
   tokenVerifier,
+  revocations,
   isDraining: () => draining,
 });
 
@@ -57,6 +67,8 @@ async function shutdown(signal: string): Promise<void> {
   await closed;
   clearTimeout(grace);
   grpc.close();
+  await revocations.close();
+  await ipLimiter.stop();
   await redis.close();
   logger.info('gateway stopped');
 }

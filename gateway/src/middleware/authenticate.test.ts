@@ -112,7 +112,6 @@ describe(authenticate.name, () => {
       eval: (script, options) => redis.eval(script, options),
       del: (name) => redis.del(name),
       ping: () => redis.ping(),
-      set: (name, value, options) => redis.set(name, value, options),
       exists: () => Promise.reject(new Error('Socket closed unexpectedly')),
     };
     const gateway = await startTestGateway({ redis, appRedis: flaky, signingKey: key });

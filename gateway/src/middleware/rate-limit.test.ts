@@ -1,8 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Request, Response } from 'express';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TcpProxy } from '../../../tests/support/tcp-proxy.ts';
 import type { GatewayRedis } from '../app.ts';
 import { connectTestRedis, startTestGateway, type TestGateway, type TestRedis } from '../testing/harness.ts';
-import { createSigningKey, signAccessToken } from '../testing/tokens.ts';
+import { createSigningKey } from '../testing/tokens.ts';
 import { clientBucket, ipRateLimit } from './rate-limit.ts';
+
+// Generous: the machine running the tests may be slow; nothing here measures speed.
+const patiently = { timeout: 15_000, interval: 20 };
 
 describe(ipRateLimit.name, () => {
   let redis: TestRedis;
@@ -17,8 +23,9 @@ describe(ipRateLimit.name, () => {
     await redis.close();
   });
 
-  async function start(options: { appRedis?: GatewayRedis } = {}) {
-    const gateway = await startTestGateway({ redis, signingKey: await createSigningKey(), env: { RATE_LIMIT_IP_PER_MINUTE: '3' }, ...options });
+  async function start(options: { appRedis?: GatewayRedis; env?: Record<string, string> } = {}) {
+    const env = { RATE_LIMIT_IP_PER_MINUTE: '3', ...options.env };
+    const gateway = await startTestGateway({ redis, signingKey: await createSigningKey(), appRedis: options.appRedis, env });
     gateways.push(gateway);
     return gateway;
   }
@@ -46,7 +53,6 @@ describe(ipRateLimit.name, () => {
       evalSha: () => Promise.reject(new Error('The client is closed')),
       eval: () => Promise.reject(new Error('The client is closed')),
       del: () => Promise.reject(new Error('The client is closed')),
-      set: () => Promise.reject(new Error('The client is closed')),
       exists: () => Promise.reject(new Error('The client is closed')),
       ping: () => Promise.reject(new Error('The client is closed')),
     };
@@ -59,31 +65,78 @@ describe(ipRateLimit.name, () => {
     expect((await fetch(`${sut.url}/readyz`)).status).toBe(503);
   });
 
-  it('sends the session check beside the limiter call, not after its answer', async () => {
-    const events: string[] = [];
-    const recording: GatewayRedis = {
-      evalSha: async (...args: Parameters<GatewayRedis['evalSha']>) => {
-        events.push('limit sent');
-        const answer = await redis.evalSha(...args);
-        events.push('limit answered');
-        return answer;
+  it('answers from memory: no Redis call per request', async () => {
+    let limiterCalls = 0;
+    const counting = new Proxy(redis, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (property === 'evalSha' || property === 'eval') limiterCalls += 1;
+          return (value as (...args: unknown[]) => unknown).apply(target, args);
+        };
       },
-      eval: (...args: Parameters<GatewayRedis['eval']>) => redis.eval(...args),
-      del: (...args: Parameters<GatewayRedis['del']>) => redis.del(...args),
-      set: (...args: Parameters<GatewayRedis['set']>) => redis.set(...args),
-      exists: (...args: Parameters<GatewayRedis['exists']>) => {
-        events.push('session check sent');
-        return redis.exists(...args);
-      },
-      ping: () => redis.ping(),
-    };
-    const signingKey = await createSigningKey();
-    const gateway = await startTestGateway({ redis, signingKey, appRedis: recording, env: { RATE_LIMIT_IP_PER_MINUTE: '100' } });
-    gateways.push(gateway);
-    await fetch(`${gateway.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${await signAccessToken(signingKey)}` } });
-    const sessionCheck = events.indexOf('session check sent');
-    expect(sessionCheck).toBeGreaterThan(-1);
-    expect(sessionCheck).toBeLessThan(events.lastIndexOf('limit answered'));
+    });
+    // Syncs far apart, so any limiter call during the requests would be one per request.
+    const sut = await start({ appRedis: counting, env: { RATE_LIMIT_SYNC_INTERVAL_MS: '60000', RATE_LIMIT_STALE_AFTER_MS: '120000' } });
+    const atStart = limiterCalls;
+    const statuses = [];
+    for (let index = 0; index < 4; index += 1) statuses.push((await fetch(`${sut.url}/api/v1/nope`)).status);
+    expect(statuses).toEqual([404, 404, 404, 429]);
+    expect(limiterCalls).toBe(atStart);
+  });
+
+  it('fails closed with 503 once Redis has been unreachable for the staleness bound, and recovers by itself', async () => {
+    const proxy = new TcpProxy('redis://127.0.0.1:6379');
+    const client = createClient({ url: `redis://${await proxy.start()}`, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const sut = await start({ appRedis: client, env: { RATE_LIMIT_IP_PER_MINUTE: '1000', RATE_LIMIT_SYNC_INTERVAL_MS: '20', RATE_LIMIT_STALE_AFTER_MS: '300' } });
+      const status = async () => (await fetch(`${sut.url}/api/v1/nope`)).status;
+      expect(await status()).toBe(404);
+      proxy.cut();
+      await expect.poll(status, patiently).toBe(503);
+      const problem = await (await fetch(`${sut.url}/api/v1/nope`)).json();
+      expect(problem).toMatchObject({ code: 'UNAVAILABLE', status: 503 });
+      proxy.restore();
+      await expect.poll(status, patiently).toBe(404);
+    } finally {
+      proxy.restore();
+      client.destroy();
+      await proxy.stop();
+    }
+  });
+
+  it('still limits clients past the bucket cap, through Redis', async () => {
+    const sut = await start({ env: { RATE_LIMIT_MAX_BUCKETS: '1' } });
+    const from = (ip: string) => fetch(`${sut.url}/api/v1/nope`, { headers: { 'x-forwarded-for': ip } });
+    expect((await from('198.51.100.1')).status).toBe(404); // the one tracked in memory
+    const responses = [];
+    for (let index = 0; index < 4; index += 1) responses.push(await from('198.51.100.2'));
+    expect(responses.map((response) => response.status)).toEqual([404, 404, 404, 429]);
+    expect(responses.map((response) => response.headers.get('ratelimit-remaining'))).toEqual(['2', '1', '0', '0']);
+    expect(Number(responses[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('ipRateLimit alongside', () => {
+  const result = { allowed: true, limit: 5, remaining: 4, resetSeconds: 60, retryAfterSeconds: 0 };
+  const req = { ip: '203.0.113.9' } as Request;
+  const res = { setHeader: () => res } as unknown as Response;
+
+  it('is not started when the limiter answers from memory', () => {
+    const started: Request[] = [];
+    ipRateLimit({ consume: () => result }, { alongside: (request) => started.push(request) })(req, res, () => undefined);
+    expect(started).toEqual([]);
+  });
+
+  it('is started beside the limiter Redis round trip of a client past the cap', async () => {
+    const started: Request[] = [];
+    const next = vi.fn();
+    await ipRateLimit({ consume: () => Promise.resolve(result) }, { alongside: (request) => started.push(request) })(req, res, next);
+    expect(started).toEqual([req]);
+    expect(next).toHaveBeenCalledOnce();
   });
 });
 

@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import type { LoginResponse } from '#gen/egp/auth/v1/auth_service';
 import type { UserView } from '#gen/egp/profile_data/v1/profile_data_service';
 import type { CallOptions } from '#libs/grpc';
+import type { SessionRevocationView } from '#libs/session-revocation';
 import type { GatewayClients } from '../clients/types.ts';
 import { defineRoute, type ApiRouter } from '../openapi/define-route.ts';
 import { authResultSchema, loginBody, registerBody, toAuthResult } from '../schemas/auth.ts';
@@ -29,7 +30,7 @@ async function userAfterSignIn(clients: GatewayClients, result: LoginResponse, c
   return (await clients.profileData.getUser({ userId: result.user.id }, { ...call, principal, idempotent: true })).user;
 }
 
-export function authRoutes(router: ApiRouter, clients: GatewayClients): void {
+export function authRoutes(router: ApiRouter, clients: GatewayClients, revocations: Pick<SessionRevocationView, 'sessionsEnded'>): void {
   const { auth } = clients;
   defineRoute(
     router,
@@ -97,6 +98,8 @@ export function authRoutes(router: ApiRouter, clients: GatewayClients): void {
     },
     async ({ body, call }) => {
       await auth.logout({ refreshToken: body.refresh_token }, call);
+      // Refused at once on this gateway, before the revocation's pub/sub message arrives.
+      if (call.principal.kind === 'user') revocations.sessionsEnded([call.principal.sessionId]);
     },
   );
 

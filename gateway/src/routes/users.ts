@@ -1,5 +1,6 @@
 import type { UserView as UserViewMessage } from '#gen/egp/profile_data/v1/profile_data_service';
 import { AppError } from '#libs/errors';
+import type { SessionRevocationView } from '#libs/session-revocation';
 import type { GatewayClients } from '../clients/types.ts';
 import { defineRoute, type ApiRouter } from '../openapi/define-route.ts';
 import { changePasswordBody, updateProfileBody } from '../schemas/me.ts';
@@ -12,7 +13,7 @@ function shownUser(user: UserViewMessage | undefined): UserView {
   return toUserView(user);
 }
 
-export function userRoutes(router: ApiRouter, clients: GatewayClients): void {
+export function userRoutes(router: ApiRouter, clients: GatewayClients, revocations: Pick<SessionRevocationView, 'sessionsEnded'>): void {
   defineRoute(
     router,
     {
@@ -63,6 +64,8 @@ export function userRoutes(router: ApiRouter, clients: GatewayClients): void {
     },
     async ({ body, call }) => {
       await clients.auth.changePassword({ currentPassword: body.current_password, newPassword: body.new_password }, call);
+      // The other sessions' ids are unknown here: this gateway waits for their pub/sub message.
+      revocations.sessionsEnded([]);
     },
   );
 }

@@ -9,8 +9,10 @@ import { createLogger } from '#libs/logging';
 import { createApp, type AppDeps, type GatewayRedis } from '../app.ts';
 import { createAccessTokenVerifier } from '../auth/access-token-verifier.ts';
 import { JwksKeyStore } from '../auth/jwks-key-store.ts';
+import { startRevocationMirror } from '../auth/revocation-mirror.ts';
 import type { AuthClient, GatewayClients, OrgClient, ProfileDataClient } from '../clients/types.ts';
 import { loadGatewayConfig } from '../config.ts';
+import { createIpRateLimiter } from '../middleware/rate-limit.ts';
 import { TEST_AUDIENCE, TEST_ISSUER, type TestSigningKey } from './tokens.ts';
 
 /**
@@ -58,6 +60,11 @@ export interface TestGatewayOptions {
   clients?: GatewayClients;
   env?: Record<string, string>;
   probes?: AppDeps['probes'];
+  /**
+   * Check sessions with a `RevocationMirror` on `redis` (as `main.ts` does), its fallback going
+   * through `appRedis` when given. Default: a Redis round trip per request.
+   */
+  revocationMirror?: boolean;
 }
 
 /** The real app on port 0, with fake gRPC clients, real Redis (own prefix) and test keys. */
@@ -72,13 +79,21 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     ...options.env,
   });
   const keys = new JwksKeyStore(async () => [options.signingKey.publicJwk], { ttlSeconds: 300, refetchCooldownSeconds: 30 });
+  const logger = createLogger('gateway-test', 'silent');
+  const ipLimiter = createIpRateLimiter(options.appRedis ?? options.redis, config, logger);
+  await ipLimiter.start();
+  const revocations = options.revocationMirror
+    ? await startRevocationMirror(options.redis, config, logger, options.appRedis ?? options.redis)
+    : undefined;
   const app = createApp({
     config,
-    logger: createLogger('gateway-test', 'silent'),
+    logger,
     clients: options.clients ?? fakeClients(),
     probes: options.probes ?? [],
     redis: options.appRedis ?? options.redis,
+    ipLimiter,
     tokenVerifier: createAccessTokenVerifier(keys, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
+    revocations,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -88,6 +103,8 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     prefix,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ipLimiter.stop();
+      await revocations?.close();
       const keys = await options.redis.keys(`${prefix}*`);
       if (keys.length > 0) await options.redis.del(keys);
     },
