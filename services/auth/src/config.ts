@@ -23,7 +23,7 @@ const authEnv = infrastructureEnv.extend({
   /** Hashes computed at once; more than the cores lowers throughput and inflates p99. */
   PASSWORD_HASH_CONCURRENCY: envFields.positiveInt(availableParallelism()),
   /** Nice value (0–19) of the hashing threads: under contention, requests win over hashing. */
-  PASSWORD_HASH_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
+  PASSWORD_HASH_NICENESS: z.coerce.number().int().min(0).max(19).default(19),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(8),
   SIGNING_KEY_REFRESH_SECONDS: envFields.positiveInt(60),
   LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP: envFields.positiveInt(5),
