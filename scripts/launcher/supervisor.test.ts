@@ -13,13 +13,14 @@ function steady(name: string, exitDelayMs = 0): Component {
   const entry = join(dir, `${name}.mjs`);
   writeFileSync(
     entry,
+    // The handler is in place before the hello, so a SIGTERM sent on seeing it is never missed.
     `import { appendFileSync } from 'node:fs';
-     console.log('hello from ${name}');
-     setInterval(() => {}, 1000);
      process.on('SIGTERM', () => {
        appendFileSync(${JSON.stringify(stopLog)}, '${name}\\n');
        setTimeout(() => process.exit(0), ${exitDelayMs});
-     });`,
+     });
+     setInterval(() => {}, 1000);
+     console.log('hello from ${name}');`,
   );
   return { name, entry };
 }
