@@ -1,3 +1,5 @@
+import { windowStateLua } from './window-state.lua.ts';
+
 /**
  * Sliding-window counter (the approximation Cloudflare and nginx use), evaluated atomically
  * in Redis so a parallel burst cannot slip past a read-then-write race.
@@ -9,7 +11,7 @@
  * `cost` is allowed when that load plus `cost` stays within `limit`; a denied request is
  * not counted, so a caller who keeps hammering gets exactly `limit` per sliding window.
  *
- * The clock is Redis's own (`TIME`), so gateways with skewed clocks share one view.
+ * The clock is Redis's own (`TIME`, see window-state.lua.ts), so gateways with skewed clocks share one view.
  * Memory is one small hash per key, expiring after two windows of silence.
  *
  * KEYS[1] the counter hash; ARGV limit, window_ms, cost.
@@ -19,25 +21,7 @@ export const slidingWindowScript = `
 local limit = tonumber(ARGV[1])
 local window_ms = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
-local time = redis.call('TIME')
-local now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local window = math.floor(now_ms / window_ms)
-local elapsed_ms = now_ms - window * window_ms
-
-local state = redis.call('HMGET', KEYS[1], 'window', 'current', 'previous')
-local stored_window = tonumber(state[1])
-local current = tonumber(state[2]) or 0
-local previous = tonumber(state[3]) or 0
-if stored_window == nil or stored_window < window - 1 then
-  current, previous = 0, 0
-elseif stored_window == window - 1 then
-  current, previous = 0, current
-elseif stored_window > window then
-  -- The Redis clock went backwards (e.g. failover to a lagging replica): stay in the stored
-  -- window and count from its start, so nothing is forgotten (fail safe).
-  window, elapsed_ms = stored_window, 0
-end
-
+${windowStateLua}
 local used = previous * (window_ms - elapsed_ms) / window_ms + current
 local allowed = used + cost <= limit
 local retry_ms = 0
