@@ -1,9 +1,3 @@
 export { SessionRevocationList, revocationKeys, type RevocationStore, type RevokedMessage, type SessionRevocationView } from './revocation-list.ts';
-export {
-  RevocationMirror,
-  type DirectRevocationCheck,
-  type MirrorRedis,
-  type MirrorSubscriber,
-  type RevocationMirrorOptions,
-  type RevocationMirrorStatus,
-} from './revocation-mirror.ts';
+export { RevocationMirror } from './revocation-mirror.ts';
+export type { DirectRevocationCheck, MirrorRedis, MirrorSubscriber, RevocationMirrorOptions, RevocationMirrorStatus } from './mirror-contract.ts';

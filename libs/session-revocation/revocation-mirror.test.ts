@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { AppError } from '#libs/errors';
 import { testEnvironment } from '#libs/testing';
 import { TcpProxy } from '../../tests/support/tcp-proxy.ts';
-import { RevocationMirror, type DirectRevocationCheck, type MirrorRedis, type RevocationMirrorOptions } from './revocation-mirror.ts';
+import type { DirectRevocationCheck, MirrorRedis, RevocationMirrorOptions } from './mirror-contract.ts';
+import { RevocationMirror } from './revocation-mirror.ts';
 import { revocationKeys, SessionRevocationList, type RevocationStore } from './revocation-list.ts';
 
 const { redisUrl, redisKeyPrefix } = testEnvironment();

@@ -1,67 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '#libs/logging';
-import { revocationKeys, type RevokedMessage, type SessionRevocationView } from './revocation-list.ts';
-
-/** The subscriber connection: a node-redis client from `duplicate()` (or a test double). */
-export interface MirrorSubscriber {
-  connect(): Promise<unknown>;
-  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<void>;
-  on(event: 'connect' | 'ready' | 'reconnecting' | 'end' | 'error', listener: (...args: unknown[]) => void): unknown;
-  destroy(): void;
-}
-
-/** What the mirror uses of the gateway's normal Redis client. */
-export interface MirrorRedis {
-  publish(channel: string, message: string): Promise<unknown>;
-  zRangeByScoreWithScores(key: string, min: number | string, max: number | string): Promise<Array<{ value: string; score: number }>>;
-  duplicate(overrides?: { name?: string; socket?: object }): MirrorSubscriber;
-  /** The client's options (node-redis `client.options`): the subscriber keeps its socket settings. */
-  readonly options?: { socket?: object };
-}
-
-/** The exact check the mirror falls back to (`SessionRevocationList`): throws UNAVAILABLE when Redis is away. */
-export interface DirectRevocationCheck {
-  isRevoked(sessionId: string): Promise<boolean>;
-}
-
-export interface RevocationMirrorOptions {
-  keyPrefix: string;
-  /**
-   * F: answer from memory only while the view is known complete up to at most F ms ago;
-   * otherwise ask Redis. A revocation can be missed by a memory answer only within F ms of
-   * Redis applying it (see the class comment), so F bounds how late a session ends.
-   */
-  freshnessMs: number;
-  /** P: how often a heartbeat is published; must be well below F, or answers keep falling back to Redis. */
-  heartbeatMs: number;
-  /** How long a session marked ended by `sessionsEnded` stays refused (the list's TTL). */
-  localTtlSeconds: number;
-  logger?: Logger;
-  /** How often, at most, expired entries are dropped from memory. */
-  pruneIntervalMs?: number;
-}
-
-export interface RevocationMirrorStatus {
-  /** True while `isRevoked` answers from memory. */
-  fresh: boolean;
-  /** The local send time (`performance.now()`) up to which the view is known complete. */
-  completeAsOf: number;
-  /** Session ids held in memory. */
-  size: number;
-}
-
-const HEARTBEAT = 'h:';
-
-function parseRevoked(message: string): RevokedMessage | undefined {
-  try {
-    const parsed = JSON.parse(message) as Partial<RevokedMessage>;
-    if (parsed.t !== 'r' || typeof parsed.exp !== 'number' || !Array.isArray(parsed.ids)) return undefined;
-    if (!parsed.ids.every((id) => typeof id === 'string')) return undefined;
-    return parsed as RevokedMessage;
-  } catch {
-    return undefined;
-  }
-}
+import { HEARTBEAT_PREFIX, parseRevoked, type DirectRevocationCheck, type MirrorRedis, type MirrorSubscriber, type RevocationMirrorOptions, type RevocationMirrorStatus } from './mirror-contract.ts';
+import { revocationKeys, type SessionRevocationView } from './revocation-list.ts';
 
 /**
  * The gateway's local view of revoked sessions, kept current through Redis pub/sub, so most
@@ -121,7 +61,7 @@ export class RevocationMirror implements SessionRevocationView {
     this.#options = { pruneIntervalMs: 1_000, ...options };
     this.#keys = revocationKeys(options.keyPrefix);
     const id = randomUUID();
-    this.#heartbeatPrefix = `${HEARTBEAT}${id}:`;
+    this.#heartbeatPrefix = `${HEARTBEAT_PREFIX}${id}:`;
     this.subscriberName = `egp-revocation-mirror-${id}`;
     // Heartbeats keep a healthy subscriber busy every P ms: one silent for this long is dead
     // (e.g. a half-open TCP connection), so drop it and reconnect, which reloads the index.
@@ -241,7 +181,7 @@ export class RevocationMirror implements SessionRevocationView {
 
   #onMessage(message: string): void {
     if (this.#closed) return;
-    if (message.startsWith(HEARTBEAT)) {
+    if (message.startsWith(HEARTBEAT_PREFIX)) {
       if (!message.startsWith(this.#heartbeatPrefix)) return; // another gateway's
       const sentAt = Number(message.slice(this.#heartbeatPrefix.length));
       if (!Number.isFinite(sentAt)) return;
