@@ -22,7 +22,7 @@ export interface BenchResults {
 }
 
 export function phasesOf(measured: Measurements): Phase[] {
-  return [...measured.loginRuns, measured.readsClosed, measured.readsOpen, measured.mixedOpen, measured.mixedClosed];
+  return [...measured.loginRuns, measured.readsClosed, measured.readsOpen, ...measured.floors, measured.mixedOpen, measured.mixedClosed];
 }
 
 const fixed = (value: number, places = 2) => (Number.isFinite(value) ? value.toFixed(places) : '–');
@@ -38,7 +38,7 @@ function targetsTable(targets: TargetOutcome[]): string[] {
     ['Measure', 'Result', 'Target', ''],
     targets.map((target) => [
       target.name,
-      target.note ? `${target.result} (${target.note})` : target.result,
+      [target.result, target.note && `(${target.note})`, target.floor && `(${target.floor})`].filter(Boolean).join(' '),
       target.target,
       target.pass ? '**PASS**' : '**MISS**',
     ]),

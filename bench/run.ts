@@ -22,6 +22,7 @@ import { QuietGate, type QuietCheck } from './quiet-gate.ts';
 import { phasesOf, renderMarkdown, type BenchResults } from './report.ts';
 import { measureAll, type Timing } from './scenarios.ts';
 import { evaluateTargets } from './targets.ts';
+import { startTransportFloor, type TransportFloor } from './transport-floor.ts';
 import { checkOnce, loginRequests, readRequests, registerUsers } from './users.ts';
 
 const USERS = 50;
@@ -61,16 +62,16 @@ interface Baseline {
   gate: QuietGate;
 }
 
-async function measureSystem(system: RunningSystem, baseline: Baseline, timing: Timing, signal: AbortSignal) {
+async function measureSystem(system: RunningSystem, floor: TransportFloor, baseline: Baseline, timing: Timing, signal: AbortSignal) {
   const machine = describeMachine();
-  const pids = { ...system.pids(), bench: process.pid };
+  const pids = { ...system.pids(), ...floor.pids, bench: process.pid };
   const monitor = new ProcessMonitor(pids);
   const port = Number(system.env.PORT);
   log(`registering ${USERS} users`);
   const users = await registerUsers(port, USERS, machine.cores);
   await checkOnce(port, users[0]!);
   const { raw, rawBackground, hashConcurrency, gate } = baseline;
-  const context = { port, logins: loginRequests(users), reads: readRequests(users), timing, monitor, gate, pids, signal, log };
+  const context = { port, logins: loginRequests(users), reads: readRequests(users), timing, monitor, gate, pids, signal, log, floor };
   const measured = await measureAll(context, machine.cores);
   const results: BenchResults = {
     machine,
@@ -90,7 +91,8 @@ function publish(results: BenchResults): void {
   writeFileSync(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), markdown);
   console.log(`\n${markdown}`);
   for (const target of results.targets) {
-    console.log(`${target.pass ? 'PASS' : 'MISS'}  ${target.name}: ${target.result} (target ${target.target})${target.note ? ` – ${target.note}` : ''}`);
+    const notes = [target.note, target.floor].filter(Boolean).map((note) => ` – ${note}`).join('');
+    console.log(`${target.pass ? 'PASS' : 'MISS'}  ${target.name}: ${target.result} (target ${target.target})${notes}`);
   }
   console.log('\nWritten: bench/results.json, bench/RESULTS.md');
 }
@@ -125,8 +127,13 @@ async function main(): Promise<void> {
       if (exit.crashed) interrupted.abort(new Error(`the system stopped during the run: ${describeExit(exit.exit)}`));
     });
     try {
-      const baseline = { raw, rawBackground, hashConcurrency: auth.PASSWORD_HASH_CONCURRENCY, gate };
-      publish(await measureSystem(system, baseline, timing, interrupted.signal));
+      const floor = await startTransportFloor();
+      try {
+        const baseline = { raw, rawBackground, hashConcurrency: auth.PASSWORD_HASH_CONCURRENCY, gate };
+        publish(await measureSystem(system, floor, baseline, timing, interrupted.signal));
+      } finally {
+        await floor.stop();
+      }
     } finally {
       log('stopping the system');
       await system.stop();

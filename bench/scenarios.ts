@@ -41,6 +41,8 @@ export interface BenchContext {
   pids: Record<string, number>;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** The bare transports' ports (see transport-floor.ts), measured at the reads' half rate. */
+  floor?: { directPort: number; relayPort: number } | undefined;
 }
 
 export type LoadShape = { mode: 'closed'; connections: number } | { mode: 'open'; ratePerSecond: number };
@@ -54,16 +56,17 @@ function summarize(result: LoadResult, description: string): LoadSummary {
   return { description, okPerSecond, ok, failed, failures, latency: Histogram.from(result.histogram).summary() };
 }
 
-type Loads = Record<string, { requests: RequestTemplate[]; shape: LoadShape }>;
+/** Each load goes to the gateway unless it names another port (the transport floor's). */
+type Loads = Record<string, { requests: RequestTemplate[]; shape: LoadShape; port?: number }>;
 
 async function measurePhase(context: BenchContext, name: string, durationMs: number, loads: Loads): Promise<Phase> {
-  const { port, timing, monitor, signal } = context;
+  const { timing, monitor, signal } = context;
   const entries = Object.entries(loads);
   const before = await context.gate.wait(context.pids, signal);
   const { value, cpu } = await monitor.measureCpu(name, () =>
     Promise.all(
-      entries.map(([, { requests, shape }]) => {
-        const common = { port, requests, warmupMs: timing.warmupMs, durationMs };
+      entries.map(([, { requests, shape, port }]) => {
+        const common = { port: port ?? context.port, requests, warmupMs: timing.warmupMs, durationMs };
         const spec: LoadSpec =
           shape.mode === 'closed'
             ? { ...common, mode: 'closed', connections: shape.connections }
@@ -94,6 +97,8 @@ export interface Measurements {
   bestLoginConnections: number;
   readsClosed: Phase;
   readsOpen: Phase;
+  /** The bare transports at the same rate as `readsOpen`: empty when not measured. */
+  floors: Phase[];
   mixedOpen: Phase;
   mixedClosed: Phase;
 }
@@ -103,6 +108,27 @@ function quietNote(phase: Phase): string {
   const { waitedMs, quiet, foreignCores } = phase.before;
   if (waitedMs === 0 && quiet) return '';
   return quiet ? ` (waited ${waitedMs / 1000} s for a quiet machine)` : ` (machine still busy: ${foreignCores} cores of other work)`;
+}
+
+export const FLOOR_DIRECT_PHASE = 'transport floor: bare node:http, open loop at 50 %';
+export const FLOOR_RELAY_PHASE = 'transport floor: node:http + one grpc-js call, open loop at 50 %';
+
+/**
+ * The same open loop as the reads' (same rate, same requests and headers) against servers
+ * that do no work: what this machine, at this moment, gives the transports alone.
+ */
+async function measureFloors(context: BenchContext, ratePerSecond: number): Promise<Phase[]> {
+  if (!context.floor) return [];
+  const { directPort, relayPort } = context.floor;
+  const shape: LoadShape = { mode: 'open', ratePerSecond };
+  const at = (path: string) => context.reads.map((request) => ({ ...request, path }));
+  const phases: Phase[] = [];
+  for (const [name, port, path] of [[FLOOR_DIRECT_PHASE, directPort, '/direct'], [FLOOR_RELAY_PHASE, relayPort, '/relay']] as const) {
+    const phase = await runPhase(context, name, context.timing.readMs, { reads: { requests: at(path), shape, port } });
+    context.log(`${name}: p99 ${phase.loads.reads!.latency.p99Ms.toFixed(2)} ms${quietNote(phase)}`);
+    phases.push(phase);
+  }
+  return phases;
 }
 
 /** The measured phases, one after another: logins alone, reads alone, then both at once. */
@@ -130,6 +156,7 @@ export async function measureAll(context: BenchContext, cores: number): Promise<
     reads: { requests: reads, shape: { mode: 'open', ratePerSecond: Math.max(1, soloRate / 2) } },
   });
   log(`${readsOpen.name}: p99 ${readsOpen.loads.reads!.latency.p99Ms.toFixed(2)} ms${quietNote(readsOpen)}`);
+  const floors = await measureFloors(context, Math.max(1, soloRate / 2));
 
   const mixedOpen = await runPhase(context, 'logins saturating + reads open loop at 25 %', timing.mixedMs, {
     logins: loginLoad,
@@ -142,5 +169,5 @@ export async function measureAll(context: BenchContext, cores: number): Promise<
     reads: { requests: reads, shape: { mode: 'closed', connections: READ_CONNECTIONS } },
   });
   log(`${mixedClosed.name}: ${mixedClosed.loads.reads!.okPerSecond.toFixed(0)} reads/s${quietNote(mixedClosed)}`);
-  return { loginRuns, bestLoginConnections, readsClosed, readsOpen, mixedOpen, mixedClosed };
+  return { loginRuns, bestLoginConnections, readsClosed, readsOpen, floors, mixedOpen, mixedClosed };
 }

@@ -1,5 +1,5 @@
 import type { RawArgon2Result } from './argon2-raw.ts';
-import type { LoadSummary, Measurements } from './scenarios.ts';
+import { FLOOR_DIRECT_PHASE, FLOOR_RELAY_PHASE, type LoadSummary, type Measurements } from './scenarios.ts';
 
 export interface TargetOutcome {
   name: string;
@@ -8,6 +8,8 @@ export interface TargetOutcome {
   pass: boolean;
   /** Why a number is not to be trusted as it stands (e.g. failed requests). */
   note?: string;
+  /** What the same load measured against the bare transports (the stack's floor). */
+  floor?: string;
 }
 
 /** More than this share of failed requests voids a result, however good its numbers look. */
@@ -27,8 +29,21 @@ function outcome(name: string, result: string, target: string, met: boolean, loa
   return { name, result, target, pass: met && !voided, ...(note ? { note } : {}) };
 }
 
+function withFloor(target: TargetOutcome, floor: string | undefined): TargetOutcome {
+  return floor ? { ...target, floor } : target;
+}
+
 const perSecond = (value: number) => `${value.toFixed(value < 100 ? 1 : 0)}/s`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+/** The floor phases' p99, when they ran: the best any code on this stack could have done. */
+function floorOf(measured: Measurements): string | undefined {
+  const p99 = (name: string) => measured.floors.find((phase) => phase.name === name)?.loads.reads?.latency.p99Ms;
+  const direct = p99(FLOOR_DIRECT_PHASE);
+  const relay = p99(FLOOR_RELAY_PHASE);
+  if (direct === undefined || relay === undefined) return undefined;
+  return `no-op servers at the same rate: node:http alone ${ms(direct)}, node:http + one grpc-js call ${ms(relay)}`;
+}
 
 export function evaluateTargets(raw: RawArgon2Result, measured: Measurements): TargetOutcome[] {
   const bestLogins = measured.loginRuns
@@ -49,7 +64,10 @@ export function evaluateTargets(raw: RawArgon2Result, measured: Measurements): T
       bestLogins,
     ),
     outcome('GET /users/me, 64 connections', perSecond(solo.okPerSecond), '≥ 1,000/s', solo.okPerSecond >= 1000, solo),
-    outcome(`GET /users/me p99, open loop at ${perSecond(solo.okPerSecond / 2)}`, ms(openSolo.latency.p99Ms), '≤ 10 ms', openSolo.latency.p99Ms <= 10, openSolo),
+    withFloor(
+      outcome(`GET /users/me p99, open loop at ${perSecond(solo.okPerSecond / 2)}`, ms(openSolo.latency.p99Ms), '≤ 10 ms', openSolo.latency.p99Ms <= 10, openSolo),
+      floorOf(measured),
+    ),
     outcome(
       'Mixed: reads/s while logins saturate (64 connections)',
       `${perSecond(mixedClosed.okPerSecond)} (${(mixedShare * 100).toFixed(0)} % of alone)`,
