@@ -25,6 +25,7 @@ export const gatewayEnv = infrastructureEnv
     WEB3_SSO_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.WEB3_SSO_GRPC_ADDR),
     PROFILE_DATA_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.PROFILE_DATA_GRPC_ADDR),
     GRPC_TIMEOUT_MS: envFields.positiveInt(5_000),
+    GRPC_MULTIPLEX: envFields.boolean(true),
     JWT_ISSUER: z.string().min(1).default('egp-accounts'),
     JWT_AUDIENCE: z.string().min(1).default('egp-api'),
     JWKS_CACHE_TTL_SECONDS: envFields.positiveInt(300),

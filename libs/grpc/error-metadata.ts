@@ -2,17 +2,17 @@ import { Metadata, status as GrpcStatus, type ServiceError, type StatusObject } 
 import { AppError, codeForGrpcStatus, isErrorCode, type FieldError } from '#libs/errors';
 
 /** Trailing metadata keys that carry an AppError across a gRPC hop without losing detail. */
-const CODE_KEY = 'x-egp-error-code';
-const FIELDS_KEY = 'x-egp-error-fields';
-const RETRY_AFTER_KEY = 'x-egp-retry-after';
+export const ERROR_CODE_KEY = 'x-egp-error-code';
+export const ERROR_FIELDS_KEY = 'x-egp-error-fields';
+export const ERROR_RETRY_AFTER_KEY = 'x-egp-retry-after';
 
 /** Turns any thrown value into a gRPC status; unknown errors become INTERNAL with no internals. */
 export function toGrpcStatus(error: unknown): Partial<StatusObject> {
   const appError = error instanceof AppError ? error : AppError.internal(error);
   const metadata = new Metadata();
-  metadata.set(CODE_KEY, appError.code);
-  if (appError.fields?.length) metadata.set(FIELDS_KEY, JSON.stringify(appError.fields));
-  if (appError.retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER_KEY, String(appError.retryAfterSeconds));
+  metadata.set(ERROR_CODE_KEY, appError.code);
+  if (appError.fields?.length) metadata.set(ERROR_FIELDS_KEY, JSON.stringify(appError.fields));
+  if (appError.retryAfterSeconds !== undefined) metadata.set(ERROR_RETRY_AFTER_KEY, String(appError.retryAfterSeconds));
   return { code: appError.kind, details: appError.message, metadata };
 }
 
@@ -33,9 +33,9 @@ function parseFields(raw: string | undefined): FieldError[] | undefined {
 
 /** Rebuilds the AppError a peer raised, keeping its kind, code and fields (never collapsing to INTERNAL). */
 export function fromServiceError(error: ServiceError): AppError {
-  const code = firstString(error.metadata, CODE_KEY);
-  const retryAfter = firstString(error.metadata, RETRY_AFTER_KEY);
-  const fields = parseFields(firstString(error.metadata, FIELDS_KEY));
+  const code = firstString(error.metadata, ERROR_CODE_KEY);
+  const retryAfter = firstString(error.metadata, ERROR_RETRY_AFTER_KEY);
+  const fields = parseFields(firstString(error.metadata, ERROR_FIELDS_KEY));
   if (isErrorCode(code)) {
     return new AppError(code, error.details || 'Request failed.', {
       ...(fields ? { fields } : {}),

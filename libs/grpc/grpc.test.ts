@@ -40,31 +40,33 @@ describe(GrpcServer.name, () => {
   });
   afterAll(() => sut.shutdown());
 
-  it('passes the verified principal to the handler', async () => {
-    const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions });
-    const response = await client.getUser({ userId: 'x' }, { principal: { kind: 'service', service: 'test' } });
-    expect(response.user?.id).toBe('service');
-    client.close();
-  });
-
-  it('carries AppError kind, code and fields across the hop, hiding internals', async () => {
-    const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions });
-    const principal = { kind: 'anonymous' } as const;
-    await expect(client.getUser({ userId: 'missing' }, { principal })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(client.getUser({ userId: 'invalid' }, { principal })).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
-      fields: [{ field: 'user_id', message: 'nope' }],
+  describe.each([{ transport: 'unary calls', multiplex: false }, { transport: 'a multiplexed stream', multiplex: true }])('over $transport', ({ multiplex }) => {
+    it('passes the verified principal to the handler', async () => {
+      const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions, multiplex });
+      const response = await client.getUser({ userId: 'x' }, { principal: { kind: 'service', service: 'test' } });
+      expect(response.user?.id).toBe('service');
+      client.close();
     });
-    const internal = await client.getUser({ userId: 'boom' }, { principal }).catch((error: unknown) => error);
-    expect(internal).toMatchObject({ code: 'INTERNAL' });
-    expect(String((internal as AppError).message)).not.toContain('hunter2');
-    client.close();
-  });
 
-  it('passes every handler error through translateError before it becomes a status', async () => {
-    const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions });
-    await expect(client.getUser({ userId: 'db-down' }, { principal: { kind: 'anonymous' } })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    client.close();
+    it('carries AppError kind, code and fields across the hop, hiding internals', async () => {
+      const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions, multiplex });
+      const principal = { kind: 'anonymous' } as const;
+      await expect(client.getUser({ userId: 'missing' }, { principal })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(client.getUser({ userId: 'invalid' }, { principal })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        fields: [{ field: 'user_id', message: 'nope' }],
+      });
+      const internal = await client.getUser({ userId: 'boom' }, { principal }).catch((error: unknown) => error);
+      expect(internal).toMatchObject({ code: 'INTERNAL' });
+      expect(String((internal as AppError).message)).not.toContain('hunter2');
+      client.close();
+    });
+
+    it('passes every handler error through translateError before it becomes a status', async () => {
+      const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions, multiplex });
+      await expect(client.getUser({ userId: 'db-down' }, { principal: { kind: 'anonymous' } })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      client.close();
+    });
   });
 
   it('refuses a call with forged identity metadata and no valid assertion', async () => {
@@ -95,8 +97,8 @@ describe(GrpcServer.name, () => {
     health.close();
   });
 
-  it('always sets a deadline', async () => {
-    const client = createGrpcClient(AuthServiceService, { address: '127.0.0.1:1', caller: 'test', assertions, defaultTimeoutMs: 200 });
+  it.each([false, true])('always sets a deadline (multiplex: %s)', async (multiplex) => {
+    const client = createGrpcClient(AuthServiceService, { address: '127.0.0.1:1', caller: 'test', assertions, defaultTimeoutMs: 200, multiplex });
     const started = Date.now();
     await expect(client.getJwks({}, { principal: { kind: 'anonymous' } })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(Date.now() - started).toBeLessThan(5_000);

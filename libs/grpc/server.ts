@@ -1,19 +1,24 @@
 import {
   Server,
   ServerCredentials,
+  status as GrpcStatus,
   type handleUnaryCall,
   type Metadata,
   type ServerUnaryCall,
   type ServiceDefinition,
+  type StatusObject,
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '#libs/errors';
 import { ASSERTION_METADATA_KEY, type AssertionSigner, type Principal } from '#libs/identity';
 import { withRequestId, type Logger } from '#libs/logging';
+import { MultiplexServiceService, type ExchangeRequest, type ExchangeResponse } from '#gen/egp/transport/v1/multiplex_service';
 import { HealthService } from '#gen/grpc/health/v1/health';
 import { toGrpcStatus } from './error-metadata.ts';
 import { HealthState } from './health.ts';
+import { errorFrame, okFrame } from './multiplex-frames.ts';
+import { MultiplexEndpoint } from './multiplex-server.ts';
 
 export const REQUEST_ID_METADATA_KEY = 'x-request-id';
 
@@ -47,6 +52,22 @@ function deadlineOf(call: ServerUnaryCall<unknown, unknown>): Date | undefined {
   return Number.isFinite(deadline) ? new Date(deadline) : undefined;
 }
 
+/** A method as both transports reach it: the unary RPC and MultiplexService frames. */
+interface Route {
+  method: string;
+  handler: AsyncUnaryHandler<unknown, unknown>;
+  deserialize: (payload: Buffer) => unknown;
+  serialize: (response: unknown) => Buffer;
+}
+
+interface Incoming {
+  assertion: string | undefined;
+  requestId: string;
+  deadline: Date | undefined;
+}
+
+type Outcome = { ok: true; response: unknown } | { ok: false; status: Partial<StatusObject> };
+
 export interface GrpcServerOptions {
   name: string;
   logger: Logger;
@@ -63,48 +84,90 @@ export interface GrpcServerOptions {
 /**
  * A gRPC server whose handlers are plain async functions. Every call is authenticated by
  * its signed assertion before the handler runs; errors leave as gRPC statuses carrying the
- * AppError code; the standard health service is always registered.
+ * AppError code; the standard health service is always registered. Every method is reachable
+ * as its unary RPC and as frames on MultiplexService (see multiplex_service.proto), through
+ * the same checks.
  */
 export class GrpcServer {
   readonly health = new HealthState();
   readonly #server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
   readonly #options: GrpcServerOptions;
+  readonly #routes = new Map<string, Route>();
+  readonly #multiplex = new MultiplexEndpoint((frame) => this.#dispatch(frame));
 
   constructor(options: GrpcServerOptions) {
     this.#options = options;
     this.#server.addService(HealthService, this.health.implementation());
+    this.#server.addService(MultiplexServiceService, { exchange: this.#multiplex.serve.bind(this.#multiplex) });
   }
 
   add<ServerInterface>(definition: ServiceDefinition, handlers: AsyncHandlers<ServerInterface>): this {
     const wrapped: Record<string, handleUnaryCall<unknown, unknown>> = {};
     for (const [method, handler] of Object.entries(handlers as Record<string, AsyncUnaryHandler<unknown, unknown>>)) {
       wrapped[method] = this.#wrap(method, handler);
+      const { path, requestDeserialize, responseSerialize } = definition[method]!;
+      this.#routes.set(path, { method, handler, deserialize: requestDeserialize, serialize: responseSerialize });
     }
     this.#server.addService(definition, wrapped);
     return this;
   }
 
   #wrap(method: string, handler: AsyncUnaryHandler<unknown, unknown>): handleUnaryCall<unknown, unknown> {
-    const { logger, assertions, name } = this.#options;
     return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      const requestId = metadataString(call.metadata, REQUEST_ID_METADATA_KEY) ?? randomUUID();
-      void withRequestId(requestId, async () => {
-        const started = performance.now();
-        try {
-          const principal = await assertions.verify(metadataString(call.metadata, ASSERTION_METADATA_KEY));
-          const context: CallContext = { principal, requestId, deadline: deadlineOf(call), logger };
-          const response = await handler(call.request, context);
-          callback(null, response);
-        } catch (thrown) {
-          const error = this.#options.translateError ? this.#options.translateError(thrown) : thrown;
-          const expected = error instanceof AppError && error.code !== 'INTERNAL';
-          logger[expected ? 'debug' : 'error']({ err: error, rpc: `${name}.${method}` }, 'rpc failed');
-          callback(toGrpcStatus(error));
-        } finally {
-          logger.debug({ rpc: `${name}.${method}`, ms: Math.round(performance.now() - started) }, 'rpc done');
-        }
-      });
+      const incoming = {
+        assertion: metadataString(call.metadata, ASSERTION_METADATA_KEY),
+        requestId: metadataString(call.metadata, REQUEST_ID_METADATA_KEY) ?? randomUUID(),
+        deadline: deadlineOf(call),
+      };
+      void this.#invoke(method, handler, call.request, incoming).then((outcome) =>
+        outcome.ok ? callback(null, outcome.response) : callback(outcome.status),
+      );
     };
+  }
+
+  /** One multiplexed call: the same checks and handler as its unary RPC, answered as a frame. */
+  async #dispatch(frame: ExchangeRequest): Promise<ExchangeResponse> {
+    const route = this.#routes.get(frame.method);
+    if (!route) return errorFrame(frame.callId, { code: GrpcStatus.UNIMPLEMENTED, details: `Unknown method ${frame.method}.` });
+    let request: unknown;
+    try {
+      request = route.deserialize(frame.payload);
+    } catch {
+      return errorFrame(frame.callId, { code: GrpcStatus.INTERNAL, details: 'Malformed request message.' });
+    }
+    const incoming = {
+      assertion: frame.assertion || undefined,
+      requestId: frame.requestId || randomUUID(),
+      deadline: frame.deadlineUnixMs > 0 ? new Date(frame.deadlineUnixMs) : undefined,
+    };
+    const outcome = await this.#invoke(route.method, route.handler, request, incoming);
+    if (!outcome.ok) return errorFrame(frame.callId, outcome.status);
+    try {
+      return okFrame(frame.callId, route.serialize(outcome.response));
+    } catch (error) {
+      this.#options.logger.error({ err: error, rpc: `${this.#options.name}.${route.method}` }, 'could not serialize the response');
+      return errorFrame(frame.callId, toGrpcStatus(AppError.internal(error)));
+    }
+  }
+
+  /** Authenticates the call, runs the handler and turns whatever it throws into a status. */
+  #invoke(method: string, handler: AsyncUnaryHandler<unknown, unknown>, request: unknown, incoming: Incoming): Promise<Outcome> {
+    const { logger, assertions, name } = this.#options;
+    return withRequestId(incoming.requestId, async (): Promise<Outcome> => {
+      const started = performance.now();
+      try {
+        const principal = await assertions.verify(incoming.assertion);
+        const context: CallContext = { principal, requestId: incoming.requestId, deadline: incoming.deadline, logger };
+        return { ok: true, response: await handler(request, context) };
+      } catch (thrown) {
+        const error = this.#options.translateError ? this.#options.translateError(thrown) : thrown;
+        const expected = error instanceof AppError && error.code !== 'INTERNAL';
+        logger[expected ? 'debug' : 'error']({ err: error, rpc: `${name}.${method}` }, 'rpc failed');
+        return { ok: false, status: toGrpcStatus(error) };
+      } finally {
+        logger.debug({ rpc: `${name}.${method}`, ms: Math.round(performance.now() - started) }, 'rpc done');
+      }
+    });
   }
 
   /** Binds and marks the process SERVING; returns the bound port (useful with port 0). */
@@ -123,11 +186,14 @@ export class GrpcServer {
   async shutdown(): Promise<void> {
     this.health.set(false);
     const grace = this.#options.shutdownGraceMs ?? 10_000;
+    const drainStarted = performance.now();
+    await this.#multiplex.drain(grace);
+    const left = Math.max(0, grace - (performance.now() - drainStarted));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.#server.forceShutdown();
         resolve();
-      }, grace);
+      }, left);
       timer.unref();
       this.#server.tryShutdown(() => {
         clearTimeout(timer);

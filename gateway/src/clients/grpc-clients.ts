@@ -24,6 +24,7 @@ export function connectGrpcServices(config: GatewayConfig, assertions: Assertion
     caller: CALLER,
     assertions,
     defaultTimeoutMs: config.GRPC_TIMEOUT_MS,
+    multiplex: config.GRPC_MULTIPLEX,
   });
   const auth = createGrpcClient(AuthServiceService, clientOptions(config.AUTH_GRPC_ADDR));
   const profileData = createGrpcClient(ProfileDataServiceService, clientOptions(config.PROFILE_DATA_GRPC_ADDR));

@@ -6,6 +6,7 @@ const authEnv = infrastructureEnv.extend({
   AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
   ORG_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.ORG_GRPC_ADDR),
   GRPC_TIMEOUT_MS: envFields.positiveInt(5_000),
+  GRPC_MULTIPLEX: envFields.boolean(true),
   /** base64 of 32 random bytes; encrypts the signing keys' private halves at rest. */
   AUTH_KEY_ENCRYPTION_KEY: z
     .string()

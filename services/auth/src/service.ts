@@ -67,7 +67,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   const lifecycle = { em, sessions, tokens, revocations, refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
 
   const assertions = new AssertionSigner(config.INTERNAL_AUTH_SECRET);
-  const org = createGrpcClient(OrgServiceService, { address: config.ORG_GRPC_ADDR, caller: SERVICE, assertions, defaultTimeoutMs: config.GRPC_TIMEOUT_MS });
+  const org = createGrpcClient(OrgServiceService, { address: config.ORG_GRPC_ADDR, caller: SERVICE, assertions, defaultTimeoutMs: config.GRPC_TIMEOUT_MS, multiplex: config.GRPC_MULTIPLEX });
   const orgPolicy = async (userId: string) => {
     const { policy } = await org.getPasswordPolicyForUser({ userId }, { principal: { kind: 'service', service: SERVICE }, idempotent: true });
     return policy ?? { minLength: config.PASSWORD_MIN_LENGTH, requireUppercase: false, requireLowercase: false, requireNumber: false, requireSymbol: false };

@@ -8,6 +8,7 @@ const orgEnv = infrastructureEnv.extend({
   /** Where users are looked up (AddMember, accepting invitations). */
   AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
   GRPC_TIMEOUT_MS: envFields.positiveInt(5_000),
+  GRPC_MULTIPLEX: envFields.boolean(true),
   /** How long an invitation can be accepted; at most 30 days. */
   INVITATION_TTL_SECONDS: z.coerce.number().int().min(60).max(MAX_INVITATION_TTL_SECONDS).default(7 * 24 * 3600),
   /** The page that accepts an invitation; mails link to `<url>#token=<token>`, so the URL itself has no fragment. */

@@ -33,7 +33,7 @@ export async function startOrgService(config: Readonly<OrgConfig>, logger: Logge
   const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
   relay.start();
 
-  const auth = createGrpcClient(AuthServiceService, { address: config.AUTH_GRPC_ADDR, caller: SERVICE, assertions, defaultTimeoutMs: config.GRPC_TIMEOUT_MS });
+  const auth = createGrpcClient(AuthServiceService, { address: config.AUTH_GRPC_ADDR, caller: SERVICE, assertions, defaultTimeoutMs: config.GRPC_TIMEOUT_MS, multiplex: config.GRPC_MULTIPLEX });
   const domain = { em, now: overrides.now ?? (() => new Date()), afterCommit: () => relay.notify() };
   const invitations = { ttlSeconds: config.INVITATION_TTL_SECONDS, acceptUrl: config.INVITATION_ACCEPT_URL };
 
