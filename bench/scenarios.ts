@@ -41,8 +41,8 @@ export interface BenchContext {
   pids: Record<string, number>;
   signal: AbortSignal;
   log: (line: string) => void;
-  /** The bare transports' ports (see transport-floor.ts), measured at the reads' half rate. */
-  floor?: { directPort: number; relayPort: number } | undefined;
+  /** The bare transports' port (see transport-floor.ts), measured at the reads' half rate. */
+  floor?: { port: number } | undefined;
 }
 
 export type LoadShape = { mode: 'closed'; connections: number } | { mode: 'open'; ratePerSecond: number };
@@ -111,7 +111,8 @@ function quietNote(phase: Phase): string {
 }
 
 export const FLOOR_DIRECT_PHASE = 'transport floor: bare node:http, open loop at 50 %';
-export const FLOOR_RELAY_PHASE = 'transport floor: node:http + one grpc-js call, open loop at 50 %';
+export const FLOOR_RELAY_PHASE = 'transport floor: node:http + one grpc-js unary call, open loop at 50 %';
+export const FLOOR_MULTIPLEXED_PHASE = 'transport floor: node:http + one call on a grpc-js stream, open loop at 50 %';
 
 /**
  * The same open loop as the reads' (same rate, same requests and headers) against servers
@@ -119,11 +120,12 @@ export const FLOOR_RELAY_PHASE = 'transport floor: node:http + one grpc-js call,
  */
 async function measureFloors(context: BenchContext, ratePerSecond: number): Promise<Phase[]> {
   if (!context.floor) return [];
-  const { directPort, relayPort } = context.floor;
+  const { port } = context.floor;
   const shape: LoadShape = { mode: 'open', ratePerSecond };
   const at = (path: string) => context.reads.map((request) => ({ ...request, path }));
   const phases: Phase[] = [];
-  for (const [name, port, path] of [[FLOOR_DIRECT_PHASE, directPort, '/direct'], [FLOOR_RELAY_PHASE, relayPort, '/relay']] as const) {
+  const floors = [[FLOOR_DIRECT_PHASE, '/direct'], [FLOOR_MULTIPLEXED_PHASE, '/multiplexed'], [FLOOR_RELAY_PHASE, '/relay']] as const;
+  for (const [name, path] of floors) {
     const phase = await runPhase(context, name, context.timing.readMs, { reads: { requests: at(path), shape, port } });
     context.log(`${name}: p99 ${phase.loads.reads!.latency.p99Ms.toFixed(2)} ms${quietNote(phase)}`);
     phases.push(phase);

@@ -1,5 +1,5 @@
 import type { RawArgon2Result } from './argon2-raw.ts';
-import { FLOOR_DIRECT_PHASE, FLOOR_RELAY_PHASE, type LoadSummary, type Measurements } from './scenarios.ts';
+import { FLOOR_DIRECT_PHASE, FLOOR_MULTIPLEXED_PHASE, FLOOR_RELAY_PHASE, type LoadSummary, type Measurements } from './scenarios.ts';
 
 export interface TargetOutcome {
   name: string;
@@ -40,9 +40,10 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 function floorOf(measured: Measurements): string | undefined {
   const p99 = (name: string) => measured.floors.find((phase) => phase.name === name)?.loads.reads?.latency.p99Ms;
   const direct = p99(FLOOR_DIRECT_PHASE);
+  const multiplexed = p99(FLOOR_MULTIPLEXED_PHASE);
   const relay = p99(FLOOR_RELAY_PHASE);
-  if (direct === undefined || relay === undefined) return undefined;
-  return `no-op servers at the same rate: node:http alone ${ms(direct)}, node:http + one grpc-js call ${ms(relay)}`;
+  if (direct === undefined || multiplexed === undefined || relay === undefined) return undefined;
+  return `no-op servers at the same rate: node:http alone ${ms(direct)}; + one grpc-js call on a stream ${ms(multiplexed)}, as a unary call ${ms(relay)}`;
 }
 
 export function evaluateTargets(raw: RawArgon2Result, measured: Measurements): TargetOutcome[] {

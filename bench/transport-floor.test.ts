@@ -12,22 +12,23 @@ describe('transport floor', () => {
     await sut?.stop();
   });
 
-  it('answers the fixed body directly and through one gRPC call to the other process', async () => {
-    const direct = await fetch(`http://127.0.0.1:${sut.directPort}/direct`, { headers: { authorization: 'Bearer x' } });
-    const relayed = await fetch(`http://127.0.0.1:${sut.relayPort}/relay`, { headers: { authorization: 'Bearer x' } });
-    expect(direct.status).toBe(200);
-    expect(relayed.status).toBe(200);
+  it('answers the fixed body directly and through the other process, by unary call and on a stream', async () => {
+    const get = (path: string) => fetch(`http://127.0.0.1:${sut.port}${path}`, { headers: { authorization: 'Bearer x' } });
+    const [direct, relayed, multiplexed] = await Promise.all([get('/direct'), get('/relay'), get('/multiplexed')]);
+    expect([direct.status, relayed.status, multiplexed.status]).toEqual([200, 200, 200]);
     const body = (await direct.json()) as { email?: unknown; wallets?: unknown };
     expect(typeof body.email).toBe('string');
     expect(body.wallets).toEqual([]);
     expect(await relayed.json()).toEqual(body);
+    expect(await multiplexed.json()).toEqual(body);
   });
 
   it('relays through the gRPC process: without it the relay fails', async () => {
     process.kill(sut.pids['floor-grpc']);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const relayed = await fetch(`http://127.0.0.1:${sut.relayPort}/relay`);
-    expect(relayed.status).toBe(502);
+    const relayed = await fetch(`http://127.0.0.1:${sut.port}/relay`);
+    const multiplexed = await fetch(`http://127.0.0.1:${sut.port}/multiplexed`);
+    expect([relayed.status, multiplexed.status]).toEqual([502, 502]);
   });
 
   it('stops both processes', async () => {

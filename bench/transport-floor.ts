@@ -7,14 +7,14 @@ const START_TIMEOUT_MS = 15_000;
 
 /**
  * The stack's floor: what this machine gives the bare transports, measured beside the
- * system at the same request rate. `directPort` is a node:http server answering a fixed
- * body; `relayPort` answers after one grpc-js unary call to a separate process that does
- * nothing else (the shape of gateway → service, with no work at either end). The system's
- * own latency can only be compared against these, never be better.
+ * system at the same request rate, on one node:http server (`port`): `/direct` answers a
+ * fixed body; `/relay` answers after one grpc-js unary call to a separate process that does
+ * nothing else (the shape of gateway → service, with no work at either end); `/multiplexed`
+ * after the same call as a message on one long-lived bidi stream, the way libs/grpc sends
+ * calls by default.
  */
 export interface TransportFloor {
-  directPort: number;
-  relayPort: number;
+  port: number;
   /** For the CPU accounting: the floor's processes are ours, not the machine's other work. */
   pids: { 'floor-http': number; 'floor-grpc': number };
   stop(): Promise<void>;
@@ -46,8 +46,7 @@ export async function startTransportFloor(): Promise<TransportFloor> {
   try {
     const http = await startChild(['http', String(grpc.port)], 'httpPort');
     return {
-      directPort: http.port,
-      relayPort: http.port,
+      port: http.port,
       pids: { 'floor-http': http.child.pid!, 'floor-grpc': grpc.child.pid! },
       stop: async () => {
         await Promise.all([stopChild(http.child), stopChild(grpc.child)]);
