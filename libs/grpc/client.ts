@@ -50,6 +50,8 @@ export interface GrpcClientOptions {
 }
 
 const RETRY_DELAYS_MS = [50, 200, 500];
+/** The servers' receive limit (libs/grpc/server.ts). */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Builds a client that always sets a deadline, signs the caller's principal into every call,
@@ -61,6 +63,9 @@ export function createGrpcClient<Definition extends Record<string, MethodDefinit
 ): AsyncClient<Definition> & { close(): void } {
   const client = new Client(options.address, credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
+    // All answers share one stream when multiplexing: a receive window as large as the
+    // largest message keeps a big answer from holding the small ones behind flow control.
+    ...(options.multiplex ? { 'grpc-node.flow_control_window': MAX_MESSAGE_BYTES } : {}),
   });
   const timeoutMs = options.defaultTimeoutMs ?? 5_000;
   const multiplexer = options.multiplex ? new CallMultiplexer(client) : undefined;

@@ -74,6 +74,16 @@ describe('multiplexed calls', () => {
     expect(answers.map((answer) => answer.user?.id)).toEqual(ids.map((id) => `echo-${id}`));
   });
 
+  it('answers small calls while a large answer is on the same stream', async () => {
+    const { server, address } = await startServer(async (id) => (id === 'big' ? 'x'.repeat(2 * 1024 * 1024) : id));
+    const sut = client(address);
+    cleanups.push(() => server.shutdown(), () => sut.close());
+    const big = sut.getUser({ userId: 'big' }, anonymous);
+    const small = await Promise.all(Array.from({ length: 50 }, (_, index) => sut.getUser({ userId: `u${index}` }, anonymous)));
+    expect(small.map((answer) => answer.user?.id)).toEqual(Array.from({ length: 50 }, (_, index) => `u${index}`));
+    expect((await big).user?.id).toHaveLength(2 * 1024 * 1024);
+  });
+
   it('checks every frame\'s assertion and refuses unknown methods', async () => {
     const { server, address } = await startServer(async (id) => id);
     cleanups.push(() => server.shutdown());
