@@ -65,7 +65,10 @@ export class MultiplexEndpoint {
     }
     stream.inFlight += 1;
     this.#inFlight += 1;
-    void this.#dispatch(frame).then((reply) => {
+    // `dispatch` answers every failure with a frame; this catch only keeps a bug there from
+    // leaving the caller waiting until its deadline.
+    const answered = this.#dispatch(frame).catch(() => errorFrame(frame.callId, { code: GrpcStatus.INTERNAL, details: 'Internal error.' }));
+    void answered.then((reply) => {
       this.#write(stream, reply);
       stream.inFlight -= 1;
       this.#inFlight -= 1;
