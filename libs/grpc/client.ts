@@ -4,7 +4,7 @@ import { AppError } from '#libs/errors';
 import { ASSERTION_METADATA_KEY, type AssertionSigner, type Principal } from '#libs/identity';
 import { fromServiceError } from './error-metadata.ts';
 import { CallMultiplexer } from './multiplex-client.ts';
-import { REQUEST_ID_METADATA_KEY } from './server.ts';
+import { MAX_MESSAGE_BYTES, REQUEST_ID_METADATA_KEY } from './server.ts';
 
 interface MethodDefinitionLike {
   path: string;
@@ -50,8 +50,6 @@ export interface GrpcClientOptions {
 }
 
 const RETRY_DELAYS_MS = [50, 200, 500];
-/** The servers' receive limit (libs/grpc/server.ts). */
-const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Builds a client that always sets a deadline, signs the caller's principal into every call,

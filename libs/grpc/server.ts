@@ -21,6 +21,8 @@ import { errorFrame, okFrame } from './multiplex-frames.ts';
 import { MultiplexEndpoint } from './multiplex-server.ts';
 
 export const REQUEST_ID_METADATA_KEY = 'x-request-id';
+/** The largest message a server accepts (and, multiplexed, the largest frame). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** What a handler knows about the call besides its request message. */
 export interface CallContext {
@@ -90,7 +92,7 @@ export interface GrpcServerOptions {
  */
 export class GrpcServer {
   readonly health = new HealthState();
-  readonly #server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+  readonly #server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
   readonly #options: GrpcServerOptions;
   readonly #routes = new Map<string, Route>();
   readonly #multiplex = new MultiplexEndpoint((frame) => this.#dispatch(frame));
