@@ -76,20 +76,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestId());
   app.use(accessLog(logger, metrics.requestDuration));
   app.use(helmet());
-  app.use(
-    opsRoutes({
-      probes: [redisProbe, ...deps.probes],
-      metrics: metrics.registry,
-      logger,
-      isDraining: deps.isDraining ?? (() => false),
-    }),
-  );
+  opsRoutes(app, {
+    probes: [redisProbe, ...deps.probes],
+    metrics: metrics.registry,
+    logger,
+    isDraining: deps.isDraining ?? (() => false),
+  });
   // Authentication is set up first (it runs lazily): when the limiter has to ask Redis (a
   // client it does not track in memory), the session check leaves beside its call.
   app.use(limitedPaths, authenticate({ verifier: deps.tokenVerifier, revocations }));
   app.use(limitedPaths, ipRateLimit(deps.ipLimiter, { alongside: prefetchPrincipal }));
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
-  app.use(docsRoutes(document));
+  docsRoutes(app, document);
   app.use(api.express);
   app.use(methodNotAllowed(api.operations));
   app.use(notFound());

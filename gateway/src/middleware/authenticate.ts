@@ -6,6 +6,8 @@ import { INVALID_TOKEN_MESSAGE, type AccessTokenVerifier, type VerifiedToken } f
 import { clientBucket } from './rate-limit.ts';
 import './request-context.ts';
 
+type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
 const bearer = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
 /**
@@ -23,10 +25,25 @@ export interface BearerCheck {
   revocations: Pick<SessionRevocationList, 'isRevoked'>;
 }
 
-function toPrincipal(token: VerifiedToken, ip: string | undefined): Principal {
+function toPrincipal(token: VerifiedToken, ip: string | undefined): UserPrincipal {
   const { userId, sessionId } = token;
   if (token.type === 'access') return { kind: 'user', tokenType: 'access', userId, sessionId, ip };
   return { kind: 'user', tokenType: 'service', organizationId: token.organizationId, amr: token.amr, scopes: token.scopes, userId, sessionId, ip };
+}
+
+/**
+ * The verifier hands back the same object for a token it has seen, so the principal built
+ * from it is kept beside it (per client address) and reused, frozen: the internal assertion
+ * signed for a principal object is reused too, rather than signed again on every request.
+ */
+const principals = new WeakMap<VerifiedToken, Readonly<UserPrincipal>>();
+
+function principalFor(token: VerifiedToken, ip: string | undefined): UserPrincipal {
+  const known = principals.get(token);
+  if (known !== undefined && known.ip === ip) return known;
+  const principal = Object.freeze(toPrincipal(token, ip));
+  principals.set(token, principal);
+  return principal;
 }
 
 async function authenticateBearer(check: BearerCheck, authorization: string, ip: string | undefined): Promise<Principal> {
@@ -36,7 +53,7 @@ async function authenticateBearer(check: BearerCheck, authorization: string, ip:
   // Logout and password change end sessions at once, not when their tokens expire. An
   // unreachable Redis throws UNAVAILABLE (503): the check is never skipped.
   if (await check.revocations.isRevoked(verified.sessionId)) throw AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
-  return toPrincipal(verified, ip);
+  return principalFor(verified, ip);
 }
 
 async function principalOf(req: Request, check: BearerCheck): Promise<Principal> {

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import type { Registry } from 'prom-client';
 import { AppError } from '#libs/errors';
 import type { Logger } from '#libs/logging';
@@ -28,10 +28,12 @@ async function downDependencies(probes: DependencyProbe[]): Promise<string[]> {
   return results.filter((name) => name !== undefined);
 }
 
-/** Liveness (the process), readiness (Redis and every service) and Prometheus metrics. */
-export function opsRoutes({ probes, metrics, logger, isDraining }: OpsDeps): Router {
-  const router = Router();
-
+/**
+ * Liveness (the process), readiness (Redis and every service) and Prometheus metrics,
+ * registered on the app itself: a sub-router would be entered by every API request and
+ * leave it through a setImmediate hop (and its allocations) on the hot path.
+ */
+export function opsRoutes(router: IRouter, { probes, metrics, logger, isDraining }: OpsDeps): void {
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -51,6 +53,4 @@ export function opsRoutes({ probes, metrics, logger, isDraining }: OpsDeps): Rou
   router.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
-
-  return router;
 }

@@ -86,6 +86,19 @@ describe(userRoutes.name, () => {
     expect(options?.deadline).toBeInstanceOf(Date);
   });
 
+  it('reuses one frozen principal per token and address, so its internal assertion is signed once', async () => {
+    calls.length = 0;
+    const token = await signAccessToken(key);
+    for (let i = 0; i < 3; i += 1) expect((await me({ Authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await me({ Authorization: `Bearer ${await signAccessToken(key, { claims: { sid: 'session-2' } })}` })).status).toBe(200);
+    const principals = calls.map((call) => call.options.principal);
+    expect(principals[1]).toBe(principals[0]);
+    expect(principals[2]).toBe(principals[0]);
+    expect(Object.isFrozen(principals[0])).toBe(true);
+    expect(principals[3]).not.toBe(principals[0]);
+    expect(principals[3]).toMatchObject({ kind: 'user', userId, sessionId: 'session-2' });
+  });
+
   it('asks an anonymous caller to authenticate', async () => {
     const response = await me();
     expect(response.status).toBe(401);
