@@ -59,15 +59,6 @@ export function createApp(deps: AppDeps): Express {
   const revocations = deps.revocations ?? new SessionRevocationList(deps.redis, config.REDIS_KEY_PREFIX, config.ACCESS_TOKEN_TTL_SECONDS);
   const redisProbe: DependencyProbe = { name: 'redis', check: async () => void (await deps.redis.ping()) };
 
-  const api = createApiRouter(config.GRPC_TIMEOUT_MS);
-  authRoutes(api, clients, revocations);
-  userRoutes(api, clients, revocations);
-  organizationRoutes(api, clients);
-  memberRoutes(api, clients);
-  invitationRoutes(api, clients);
-  wellKnownRoutes(api, clients);
-  const document = buildOpenApiDocument(api.operations, { title: 'EGP Accounts', version: '1.0.0' });
-
   const app = express();
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('etag', false);
@@ -87,8 +78,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(limitedPaths, authenticate({ verifier: deps.tokenVerifier, revocations }));
   app.use(limitedPaths, ipRateLimit(deps.ipLimiter, { alongside: prefetchPrincipal }));
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
-  docsRoutes(app, document);
-  app.use(api.express);
+  const api = createApiRouter(config.GRPC_TIMEOUT_MS, app);
+  authRoutes(api, clients, revocations);
+  userRoutes(api, clients, revocations);
+  organizationRoutes(api, clients);
+  memberRoutes(api, clients);
+  invitationRoutes(api, clients);
+  wellKnownRoutes(api, clients);
+  docsRoutes(app, buildOpenApiDocument(api.operations, { title: 'EGP Accounts', version: '1.0.0' }));
   app.use(methodNotAllowed(api.operations));
   app.use(notFound());
   app.use(errorHandler(logger));
