@@ -14,6 +14,8 @@ export interface BenchResults {
     bestLoginConnections: number;
   };
   rawArgon2: RawArgon2Result;
+  /** The same measurement right after the login phases (the system running idle). */
+  rawArgon2AfterLogins?: RawArgon2Result | undefined;
   /** Foreign load on the machine just before the raw argon2 measurement. */
   rawArgon2Background: QuietCheck;
   phases: Phase[];
@@ -117,7 +119,10 @@ export function renderMarkdown(results: BenchResults): string {
       'Postgres, Redis, NATS and the load generator share its cores.',
     '',
     `argon2id m=${memoryKib} KiB, t=${timeCost}, p=${parallelism}: **${fixed(raw.verifiesPerSecond, 1)} verifies/s** ` +
-      `with ${raw.loops} verify loops side by side (${fixed(raw.meanVerifyMs, 1)} ms each), the ceiling for password logins. ` +
+      `with ${raw.loops} verify loops side by side (${fixed(raw.meanVerifyMs, 1)} ms each), the ceiling for password logins` +
+      (results.rawArgon2AfterLogins
+        ? `; ${fixed(results.rawArgon2AfterLogins.verifiesPerSecond, 1)}/s measured again right after the login phases (the login ratio uses the mean of the two). `
+        : '. ') +
       `${settings.users} users; logins round-robin over them. Windows: logins ${seconds(settings.timing.loginMs)}, ` +
       `reads ${seconds(settings.timing.readMs)}, mixed ${seconds(settings.timing.mixedMs)}, each after ${seconds(settings.timing.warmupMs)} of warm-up. ` +
       'Open-loop latencies count from each request\'s scheduled send time (no coordinated omission).',

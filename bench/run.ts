@@ -57,6 +57,7 @@ function childEnvironment(config: BenchConfig, infrastructure: Record<string, st
 
 interface Baseline {
   raw: RawArgon2Result;
+  measureRaw: () => Promise<RawArgon2Result>;
   rawBackground: QuietCheck;
   hashConcurrency: number;
   gate: QuietGate;
@@ -70,13 +71,14 @@ async function measureSystem(system: RunningSystem, floor: TransportFloor, basel
   log(`registering ${USERS} users`);
   const users = await registerUsers(port, USERS, machine.cores);
   await checkOnce(port, users[0]!);
-  const { raw, rawBackground, hashConcurrency, gate } = baseline;
-  const context = { port, logins: loginRequests(users), reads: readRequests(users), timing, monitor, gate, pids, signal, log, floor };
+  const { raw, rawBackground, hashConcurrency, gate, measureRaw } = baseline;
+  const context = { port, logins: loginRequests(users), reads: readRequests(users), timing, monitor, gate, pids, signal, log, floor, measureRaw };
   const measured = await measureAll(context, machine.cores);
   const results: BenchResults = {
     machine,
     settings: { timing, users: USERS, passwordHashConcurrency: hashConcurrency, bestLoginConnections: measured.bestLoginConnections },
     rawArgon2: raw,
+    rawArgon2AfterLogins: measured.rawAfterLogins,
     rawArgon2Background: rawBackground,
     phases: phasesOf(measured),
     targets: evaluateTargets(raw, measured),
@@ -116,7 +118,8 @@ async function main(): Promise<void> {
     const gate = new QuietGate(QUIET_BUDGET_MS, log);
     const rawBackground = await gate.wait({ bench: process.pid }, interrupted.signal);
     log(`raw argon2id m=${parameters.memoryKib} t=${parameters.timeCost} p=${parameters.parallelism}, ${machine.cores} loops`);
-    const raw = await measureRawArgon2(parameters, machine.cores, Math.round(RAW_ARGON2_MS * config.BENCH_SCALE));
+    const measureRaw = () => measureRawArgon2(parameters, machine.cores, Math.round(RAW_ARGON2_MS * config.BENCH_SCALE));
+    const raw = await measureRaw();
     const background = rawBackground.quiet ? '' : ` (machine busy with ${rawBackground.foreignCores} cores of other work)`;
     log(`raw argon2id: ${raw.verifiesPerSecond.toFixed(1)} verifies/s${background}`);
 
@@ -129,7 +132,7 @@ async function main(): Promise<void> {
     try {
       const floor = await startTransportFloor();
       try {
-        const baseline = { raw, rawBackground, hashConcurrency: auth.PASSWORD_HASH_CONCURRENCY, gate };
+        const baseline = { raw, measureRaw, rawBackground, hashConcurrency: auth.PASSWORD_HASH_CONCURRENCY, gate };
         publish(await measureSystem(system, floor, baseline, timing, interrupted.signal));
       } finally {
         await floor.stop();

@@ -1,3 +1,4 @@
+import type { RawArgon2Result } from './argon2-raw.ts';
 import { Histogram, type LatencySummary } from './load/histogram.ts';
 import { runInWorker } from './load/run-in-worker.ts';
 import type { LoadResult, LoadSpec, RequestTemplate } from './load/spec.ts';
@@ -43,6 +44,8 @@ export interface BenchContext {
   log: (line: string) => void;
   /** The bare transports' port (see transport-floor.ts), measured at the reads' half rate. */
   floor?: { port: number } | undefined;
+  /** Raw argon2id again, right after the login phases (the system idle), to bracket them. */
+  measureRaw?: (() => Promise<RawArgon2Result>) | undefined;
 }
 
 export type LoadShape = { mode: 'closed'; connections: number } | { mode: 'open'; ratePerSecond: number };
@@ -94,6 +97,8 @@ export async function runPhase(context: BenchContext, name: string, durationMs: 
 
 export interface Measurements {
   loginRuns: Phase[];
+  /** Raw argon2id measured right after the login phases, when measured. */
+  rawAfterLogins?: RawArgon2Result | undefined;
   bestLoginConnections: number;
   readsClosed: Phase;
   readsOpen: Phase;
@@ -133,6 +138,19 @@ async function measureFloors(context: BenchContext, ratePerSecond: number): Prom
   return phases;
 }
 
+/**
+ * This VM's speed drifts within minutes, so one raw figure taken before the system started
+ * can be far from the speed the logins ran at: the raw rate is measured again right after
+ * them, and the ratio is taken against the mean of the two.
+ */
+async function measureRawAfterLogins(context: BenchContext): Promise<RawArgon2Result | undefined> {
+  if (!context.measureRaw) return undefined;
+  await context.gate.wait(context.pids, context.signal);
+  const raw = await context.measureRaw();
+  context.log(`raw argon2id again after the logins: ${raw.verifiesPerSecond.toFixed(1)} verifies/s`);
+  return raw;
+}
+
 /** The measured phases, one after another: logins alone, reads alone, then both at once. */
 export async function measureAll(context: BenchContext, cores: number): Promise<Measurements> {
   const { logins, reads, timing, log } = context;
@@ -144,6 +162,7 @@ export async function measureAll(context: BenchContext, cores: number): Promise<
     log(`${phase.name}: ${phase.loads.logins!.okPerSecond.toFixed(1)} logins/s${quietNote(phase)}`);
     loginRuns.push(phase);
   }
+  const rawAfterLogins = await measureRawAfterLogins(context);
   const best = loginRuns.reduce((a, b) => (b.loads.logins!.okPerSecond > a.loads.logins!.okPerSecond ? b : a));
   const bestLoginConnections = 2 * cores * (loginRuns.indexOf(best) + 1);
   const loginLoad = { requests: logins, shape: { mode: 'closed', connections: bestLoginConnections } as LoadShape };
@@ -171,5 +190,5 @@ export async function measureAll(context: BenchContext, cores: number): Promise<
     reads: { requests: reads, shape: { mode: 'closed', connections: READ_CONNECTIONS } },
   });
   log(`${mixedClosed.name}: ${mixedClosed.loads.reads!.okPerSecond.toFixed(0)} reads/s${quietNote(mixedClosed)}`);
-  return { loginRuns, bestLoginConnections, readsClosed, readsOpen, floors, mixedOpen, mixedClosed };
+  return { loginRuns, rawAfterLogins, bestLoginConnections, readsClosed, readsOpen, floors, mixedOpen, mixedClosed };
 }

@@ -46,11 +46,19 @@ function floorOf(measured: Measurements): string | undefined {
   return `no-op servers at the same rate: node:http alone ${ms(direct)}; + one grpc-js call on a stream ${ms(multiplexed)}, as a unary call ${ms(relay)}`;
 }
 
+/** The raw rate logins are compared with: the mean of the figures taken before and after them. */
+export function rawCeiling(before: RawArgon2Result, after: RawArgon2Result | undefined): { verifiesPerSecond: number; text: string } {
+  if (!after) return { verifiesPerSecond: before.verifiesPerSecond, text: perSecond(before.verifiesPerSecond) };
+  const verifiesPerSecond = (before.verifiesPerSecond + after.verifiesPerSecond) / 2;
+  return { verifiesPerSecond, text: `${perSecond(verifiesPerSecond)} (raw ${perSecond(before.verifiesPerSecond)} before, ${perSecond(after.verifiesPerSecond)} after)` };
+}
+
 export function evaluateTargets(raw: RawArgon2Result, measured: Measurements): TargetOutcome[] {
   const bestLogins = measured.loginRuns
     .map((phase) => phase.loads.logins!)
     .reduce((a, b) => (b.okPerSecond > a.okPerSecond ? b : a));
-  const ratio = bestLogins.okPerSecond / raw.verifiesPerSecond;
+  const ceiling = rawCeiling(raw, measured.rawAfterLogins);
+  const ratio = bestLogins.okPerSecond / ceiling.verifiesPerSecond;
   const solo = measured.readsClosed.loads.reads!;
   const openSolo = measured.readsOpen.loads.reads!;
   const mixedClosed = measured.mixedClosed.loads.reads!;
@@ -59,7 +67,7 @@ export function evaluateTargets(raw: RawArgon2Result, measured: Measurements): T
   return [
     outcome(
       'Logins/s vs raw argon2id verifies/s',
-      `${perSecond(bestLogins.okPerSecond)} / ${perSecond(raw.verifiesPerSecond)} = ${ratio.toFixed(2)}`,
+      `${perSecond(bestLogins.okPerSecond)} / ${ceiling.text} = ${ratio.toFixed(2)}`,
       '≥ 0.80',
       ratio >= 0.8,
       bestLogins,
