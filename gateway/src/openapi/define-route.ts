@@ -1,4 +1,4 @@
-import { Router, type IRouter, type Request, type Response } from 'express';
+import type { IRouter, Request, Response } from 'express';
 import type { z } from 'zod';
 import { AppError, type FieldError } from '#libs/errors';
 import type { CallOptions } from '#libs/grpc';
@@ -62,11 +62,8 @@ export interface ApiRouter {
   deadlineMs: number;
 }
 
-/**
- * Routes go straight onto `express` when given (the app itself: one router fewer to walk on
- * every request), else onto a router of their own.
- */
-export function createApiRouter(deadlineMs: number, express: IRouter = Router()): ApiRouter {
+/** Routes go straight onto `express`, the app itself: no sub-router to walk on every request. */
+export function createApiRouter(deadlineMs: number, express: IRouter): ApiRouter {
   return { express, operations: [], deadlineMs };
 }
 
