@@ -11,7 +11,9 @@ const timestamp = z.iso.datetime({ offset: true });
  */
 export const eventCatalog = {
   'user.registered': z.object({ user_id: id, email: z.email(), display_name: z.string() }),
-  'user.updated': z.object({ user_id: id, display_name: z.string().optional(), avatar_url: z.string().nullable().optional() }),
+  // Only the fields the edit changed; `updated_at` is the profile's new change time, which
+  // orders edits for consumers that keep a copy (optional: events recorded before it existed).
+  'user.updated': z.object({ user_id: id, display_name: z.string().optional(), avatar_url: z.string().nullable().optional(), updated_at: timestamp.optional() }),
   'user.password_changed': z.object({ user_id: id }),
   'user.wallet_linked': z.object({ user_id: id, address: z.string().min(1), chain_id: z.number().int().positive() }),
 

@@ -53,13 +53,17 @@ describe('user self-service over HTTP (the whole system, as npm start runs it)',
         updated_at: expect.stringMatching(TIMESTAMP) as unknown,
       });
       expect((await me(user.access_token)).body).toEqual(response.body);
-      // Signing in shows the same user, not a stale copy of the account.
-      expect((await signIn(api, user.email)).user).toEqual(response.body);
+      // Signing in shows the same user once auth has copied the edit from profile-data's event
+      // (the outbox relay's delay: milliseconds), not the account as it was at sign-up.
+      const signedIn = async () => (await signIn(api, user.email)).user;
+      await expect.poll(signedIn, { timeout: 10_000, interval: 100 }).toEqual(response.body);
 
       const cleared = await api.put<UserView>('/api/v1/users/me', { avatar_url: null }, { token: user.access_token });
       expect(cleared.status).toBe(200);
       expect(cleared.body).toMatchObject({ display_name: 'Grace H.', avatar_url: null });
       expect((await me(user.access_token)).body).toEqual(cleared.body);
+      // An edit of one field leaves auth's copy of the other as it was.
+      await expect.poll(signedIn, { timeout: 10_000, interval: 100 }).toEqual(cleared.body);
     });
 
     it.each([

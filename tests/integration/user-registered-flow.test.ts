@@ -93,7 +93,11 @@ describe('user.registered: auth outbox → JetStream → profile-data', () => {
     await expect(profiles.client.updateProfile({ userId, displayName: ' ', clearAvatarUrl: false }, { principal })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     const stranger = { kind: 'user', userId: '0190f0f0-0000-7000-8000-000000000000', sessionId: 's', tokenType: 'access' } as const;
     await expect(profiles.client.updateProfile({ userId, displayName: 'Hijack', clearAvatarUrl: false }, { principal: stranger })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const { rows } = await db.query("select count(*)::int as n from profile_data.outbox_events where subject = $1 and type = 'user.updated'", [userId]);
-    expect(rows[0]).toEqual({ n: 1 });
+    const { rows } = await db.query("select payload -> 'data' as data from profile_data.outbox_events where subject = $1 and type = 'user.updated'", [userId]);
+    // The changed fields and the profile's new change time, which orders edits for auth's copy.
+    expect(rows).toEqual([{ data: { user_id: userId, display_name: 'New Name', avatar_url: 'https://cdn.example.com/a.png', updated_at: view?.updatedAt } }]);
+    // Through the relay and NATS, auth's copy catches up: a sign-in shows the edit.
+    const signedIn = async () => (await auth.client.login({ email: user?.email ?? '', password }, auth.anonymous('198.51.100.31'))).user;
+    await expect.poll(signedIn, { timeout: 10_000, interval: 100 }).toMatchObject({ displayName: 'New Name', avatarUrl: 'https://cdn.example.com/a.png', updatedAt: view?.updatedAt });
   });
 });

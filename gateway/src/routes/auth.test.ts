@@ -15,6 +15,8 @@ const account = {
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-02T00:00:00.000Z',
 };
+/** The same account after a profile edit auth has copied: name, avatar and the edit's time. */
+const editedAccount = { ...account, displayName: 'Ada L.', avatarUrl: 'https://img.example/a.png', updatedAt: '2026-03-01T00:00:00.000Z' };
 const tokens = { accessToken: 'at', refreshToken: 'rt', tokenType: 'Bearer', expiresIn: 900 };
 const organizationId = '0196b6c8-0000-7000-8000-0000000000aa';
 
@@ -32,8 +34,7 @@ describe(authRoutes.name, () => {
       profileData: {
         getUser: async (request, options) => {
           calls.push({ rpc: 'getUser', request, options });
-          const { id, email, wallets, createdAt } = account;
-          return { user: { userId: id, email, displayName: 'Ada L.', avatarUrl: 'https://img.example/a.png', wallets, createdAt, updatedAt: '2026-03-01T00:00:00.000Z' } };
+          throw new Error('a sign-in must not read profile-data');
         },
       },
       auth: {
@@ -43,9 +44,10 @@ describe(authRoutes.name, () => {
           // A field auth might add one day must not leak through the gateway.
           return { user: { ...account, passwordHash: 'argon2id$...' } as typeof account, tokens };
         },
-        login: async (request) => {
+        login: async (request, options) => {
+          calls.push({ rpc: 'login', request, options });
           if (request.password !== 'right') throw AppError.unauthenticated('Invalid email or password.');
-          return { user: account, tokens: { ...tokens, accessToken: await signAccessToken(key, { claims: { sid: 'session-9' } }) } };
+          return { user: editedAccount, tokens: { ...tokens, accessToken: await signAccessToken(key, { claims: { sid: 'session-9' } }) } };
         },
         refresh: async (request, options) => {
           calls.push({ rpc: 'refresh', request, options });
@@ -151,7 +153,7 @@ describe(authRoutes.name, () => {
     expect(await response.json()).toMatchObject({ code: 'CONFLICT', detail: 'Email already registered.' });
   });
 
-  it('signs in and shows the user as profile-data answers it, as GET /users/me does (read as that user)', async () => {
+  it("signs in and shows the user as auth answers it, its copy of the profile included, with auth's one call", async () => {
     const before = calls.length;
     const response = await postJson(`${sut.url}/api/v1/auth/login`, { email: 'ada@example.com', password: 'right' });
     expect(response.status).toBe(200);
@@ -164,13 +166,7 @@ describe(authRoutes.name, () => {
       created_at: account.createdAt,
       updated_at: '2026-03-01T00:00:00.000Z',
     });
-    // Auth's Login, then exactly one profile-data call.
-    expect(calls.slice(before).map((call) => call.rpc)).toEqual(['getUser']);
-    expect(calls.at(-1)).toMatchObject({
-      rpc: 'getUser',
-      request: { userId: account.id },
-      options: { principal: { kind: 'user', tokenType: 'access', userId: account.id, sessionId: 'session-9', ip: '127.0.0.1' } },
-    });
+    expect(calls.slice(before)).toEqual([expect.objectContaining({ rpc: 'login', request: { email: 'ada@example.com', password: 'right' } })]);
   });
 
   it('signs in whatever Authorization header comes along (expired token, garbage or an API key)', async () => {

@@ -1,7 +1,3 @@
-import { decodeJwt } from 'jose';
-import type { LoginResponse } from '#gen/egp/auth/v1/auth_service';
-import type { UserView } from '#gen/egp/profile_data/v1/profile_data_service';
-import type { CallOptions } from '#libs/grpc';
 import type { SessionRevocationView } from '#libs/session-revocation';
 import type { GatewayClients } from '../clients/types.ts';
 import { defineRoute, type ApiRouter } from '../openapi/define-route.ts';
@@ -17,19 +13,6 @@ import {
 } from '../schemas/tokens.ts';
 import { API_V1 } from './paths.ts';
 
-/**
- * The signed-in user as profile-data answers it, read as that user (the session just opened),
- * so a sign-in shows the same user as GET /users/me, profile edits included. The token comes
- * straight from auth over the authenticated channel: decoding it without verification is safe here.
- */
-async function userAfterSignIn(clients: GatewayClients, result: LoginResponse, call: CallOptions): Promise<UserView | undefined> {
-  if (!result.user || !result.tokens) return undefined;
-  const sessionId = String(decodeJwt(result.tokens.accessToken).sid);
-  const ip = call.principal.kind === 'anonymous' ? call.principal.ip : undefined;
-  const principal = { kind: 'user', tokenType: 'access', userId: result.user.id, sessionId, ip } as const;
-  return (await clients.profileData.getUser({ userId: result.user.id }, { ...call, principal, idempotent: true })).user;
-}
-
 export function authRoutes(router: ApiRouter, clients: GatewayClients, revocations: Pick<SessionRevocationView, 'sessionsEnded'>): void {
   const { auth } = clients;
   defineRoute(
@@ -44,8 +27,6 @@ export function authRoutes(router: ApiRouter, clients: GatewayClients, revocatio
       body: registerBody,
       responses: { 201: authResultSchema, 409: 'The email is already registered.' },
     },
-    // No profile-data read here: it is projecting this very account, and a committed
-    // sign-up must not answer 503 (and then 409 on retry) because profile-data is down.
     async ({ body, call }) =>
       toAuthResult(await auth.register({ email: body.email, password: body.password, displayName: body.display_name }, call)),
   );
@@ -63,10 +44,8 @@ export function authRoutes(router: ApiRouter, clients: GatewayClients, revocatio
       body: loginBody,
       responses: { 200: authResultSchema, 401: 'The email or password is wrong.', 429: 'Too many attempts; wait for Retry-After.' },
     },
-    async ({ body, call }) => {
-      const result = await auth.login({ email: body.email, password: body.password }, call);
-      return toAuthResult(result, await userAfterSignIn(clients, result, call));
-    },
+    // Auth answers the whole user: it keeps a copy of the profile's name and avatar.
+    async ({ body, call }) => toAuthResult(await auth.login({ email: body.email, password: body.password }, call)),
   );
 
   defineRoute(

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { TokenPair, User } from '#gen/egp/auth/v1/auth_service';
-import type { UserView as UserViewMessage } from '#gen/egp/profile_data/v1/profile_data_service';
 import { AppError } from '#libs/errors';
 import { writableBody } from '../middleware/validation.ts';
-import { accountToUserView, toUserView, userSchema } from './user.ts';
+import { accountToUserView, userSchema } from './user.ts';
 
 /** Trimmed, at most 254 characters (RFC 5321's path limit), then a plausible address. */
 export const emailField = z.string().trim().max(254).check(z.email());
@@ -52,17 +51,14 @@ export const authResultSchema = z.object({
 });
 
 /**
- * Register and Login answer the same shape. Login passes the user as profile-data answers it
- * (what GET /users/me shows); register shows the account auth just created.
+ * Register and Login answer the same shape: the user as auth answers it, with the profile's
+ * name and avatar as auth last copied them (see services/auth/src/domain/profile-copy.ts).
  */
-export function toAuthResult(
-  response: { user?: User | undefined; tokens?: TokenPair | undefined },
-  userView?: UserViewMessage,
-): z.input<typeof authResultSchema> {
+export function toAuthResult(response: { user?: User | undefined; tokens?: TokenPair | undefined }): z.input<typeof authResultSchema> {
   const { user, tokens } = response;
   if (!user || !tokens) throw AppError.internal(new Error('auth returned no user or tokens'));
   return {
-    user: userView ? toUserView(userView) : accountToUserView(user),
+    user: accountToUserView(user),
     access_token: tokens.accessToken,
     refresh_token: tokens.refreshToken,
     token_type: 'Bearer',

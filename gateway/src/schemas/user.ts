@@ -36,15 +36,15 @@ export function toUserView(user: UserViewMessage): UserView {
 }
 
 /**
- * A just-created account as auth answers the sign-up: no profile edit can exist yet, so the
- * account's own name and times are what GET /users/me shows too.
+ * The account as auth answers a sign-up or sign-in: the profile's name and avatar are auth's
+ * copy of them, and `updated_at` is already the later of the account's and the profile's change.
  */
 export function accountToUserView(account: Account): UserView {
   return {
     id: account.id,
     email: account.email,
     display_name: account.displayName || null,
-    avatar_url: null,
+    avatar_url: account.avatarUrl ?? null,
     wallets: account.wallets.map((wallet) => ({ address: wallet.address, chain_id: wallet.chainId })),
     created_at: account.createdAt,
     updated_at: account.updatedAt,

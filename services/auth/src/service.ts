@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthServiceService, type AuthServiceServer } from '#gen/egp/auth/v1/auth_service';
 import { OrgServiceService } from '#gen/egp/org/v1/org_service';
 import { openServiceOrm, translateDbError, watchDatabase } from '#libs/db';
-import { connectNats, ensureEventStream, OutboxRelay } from '#libs/events';
+import { connectNats, ensureEventStream, EventConsumer, OutboxRelay } from '#libs/events';
 import { createGrpcClient, GrpcServer } from '#libs/grpc';
 import { AssertionSigner } from '#libs/identity';
 import type { Logger } from '#libs/logging';
@@ -19,6 +19,7 @@ import { PasswordHasher } from './domain/hashing/password-hasher.ts';
 import { SessionFactory } from './domain/sessions.ts';
 import { SigningKeyStore } from './domain/signing-keys.ts';
 import { TokenIssuer } from './domain/token-issuer.ts';
+import { handleProfileEvent, PROFILE_EVENT_TYPES } from './events/profile-events.ts';
 import { authHandlers } from './grpc/auth-handlers.ts';
 
 export const SERVICE = 'auth';
@@ -37,6 +38,18 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   await ensureEventStream(nats, config.EVENTS_STREAM, config.EVENTS_SUBJECT_PREFIX);
   const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
   relay.start();
+  // The profile's name and avatar, copied from profile-data's events (see domain/profile-copy.ts).
+  const profileCopy = new EventConsumer({
+    orm,
+    nats,
+    streamName: config.EVENTS_STREAM,
+    subjectPrefix: config.EVENTS_SUBJECT_PREFIX,
+    durableName: 'auth-profiles',
+    types: PROFILE_EVENT_TYPES,
+    logger,
+    handler: handleProfileEvent,
+  });
+  await profileCopy.start();
 
   const keys = new SigningKeyStore(em, new KeyEncryption(config.AUTH_KEY_ENCRYPTION_KEY), logger);
   await keys.initialize();
@@ -96,6 +109,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
       clearInterval(keyRefresh);
       await server.shutdown();
       org.close();
+      await profileCopy.stop();
       await relay.stop();
       await nats.drain();
       await hasher.close();

@@ -2,9 +2,12 @@ import type { User, Wallet } from '../db/entities/index.ts';
 import type { TokenIssuer } from './token-issuer.ts';
 import type { OpenedSession } from './sessions.ts';
 
-/** What callers may see of an account: never its password hash. */
+/**
+ * What callers may see of an account (never its password hash), with the profile fields auth
+ * copies; `updatedAt` is the later of the account's and the profile's last change.
+ */
 export interface UserView {
-  user: Pick<User, 'id' | 'email' | 'displayName' | 'createdAt' | 'updatedAt'>;
+  user: Pick<User, 'id' | 'email' | 'displayName' | 'avatarUrl' | 'createdAt' | 'updatedAt'>;
   wallets: Pick<Wallet, 'address' | 'chainId'>[];
 }
 

@@ -5,6 +5,7 @@ interface UserRow {
   id: string;
   email: string;
   display_name: string;
+  avatar_url: string | null;
   // The ORM's driver hands timestamps back as text.
   created_at: string | Date;
   updated_at: string | Date;
@@ -13,10 +14,12 @@ interface UserRow {
 
 /*
  * The user and their wallets (oldest link first) in one round trip, with no entity
- * hydration: these are read on every GET /users/me and every sign-in.
+ * hydration: these are read on every sign-in. `updated_at` is the user's last change as
+ * GET /users/me shows it: the account's, or a later profile edit's (`greatest` skips nulls).
  */
 const USER_COLUMNS = `
-  u.id, u.email, u.display_name, u.created_at, u.updated_at,
+  u.id, u.email, u.display_name, u.avatar_url, u.created_at,
+  greatest(u.updated_at, u.display_name_edited_at, u.avatar_url_edited_at) as updated_at,
   coalesce((select json_agg(json_build_object('address', w.address, 'chain_id', w.chain_id) order by w.created_at)
               from "auth"."wallets" w where w.user_id = u.id), '[]') as wallets`;
 
@@ -26,7 +29,14 @@ const CREDENTIALS_BY_EMAIL = `select ${USER_COLUMNS}, u.password_hash from "auth
 
 function toUserView(row: UserRow): UserView {
   return {
-    user: { id: row.id, email: row.email, displayName: row.display_name, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) },
+    user: {
+      id: row.id,
+      email: row.email,
+      displayName: row.display_name,
+      avatarUrl: row.avatar_url,
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+    },
     wallets: row.wallets.map((wallet) => ({ address: wallet.address, chainId: Number(wallet.chain_id) })),
   };
 }

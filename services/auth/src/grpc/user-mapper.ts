@@ -6,6 +6,7 @@ export function toUserMessage({ user, wallets }: UserView): UserMessage {
     id: user.id,
     email: user.email,
     displayName: user.displayName,
+    ...(user.avatarUrl == null ? {} : { avatarUrl: user.avatarUrl }),
     wallets: wallets.map((wallet) => ({ address: wallet.address, chainId: wallet.chainId })),
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),

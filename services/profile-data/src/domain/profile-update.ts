@@ -24,7 +24,8 @@ export async function updateProfile(em: EntityManager, userId: string, changes: 
   await loadUserView(em, userId, accounts);
   const displayName = changes.displayName?.trim();
   return em.fork().transactional(async (tx) => {
-    const params = [displayName ?? null, changes.avatarUrl !== undefined, changes.avatarUrl ?? null, new Date().toISOString(), userId];
+    const editedAt = new Date().toISOString();
+    const params = [displayName ?? null, changes.avatarUrl !== undefined, changes.avatarUrl ?? null, editedAt, userId];
     const [row] = await tx.execute<UserViewRow[]>(EDIT_PROFILE, params);
     const view = row && toUserView(row);
     if (!view) throw AppError.notFound('User');
@@ -36,6 +37,7 @@ export async function updateProfile(em: EntityManager, userId: string, changes: 
         user_id: userId,
         ...(displayName === undefined ? {} : { display_name: view.displayName }),
         ...(changes.avatarUrl === undefined ? {} : { avatar_url: view.avatarUrl }),
+        updated_at: editedAt,
       },
     });
     await tx.flush();

@@ -23,6 +23,10 @@ export const protobufPackage = "egp.auth.v1";
 
 export const protobufFileName = "egp/auth/v1/auth_service.proto";
 
+/**
+ * The account with the profile fields auth keeps a copy of (from profile-data's
+ * `user.updated` events), so a sign-in answers the whole user without a second call.
+ */
 export interface User {
   id: string;
   email: string;
@@ -30,7 +34,9 @@ export interface User {
   wallets: Wallet[];
   /** RFC 3339 UTC. */
   createdAt: string;
+  /** RFC 3339 UTC: the later of the account's and the copied profile's last change. */
   updatedAt: string;
+  avatarUrl?: string | undefined;
 }
 
 export interface Wallet {
@@ -138,7 +144,7 @@ export interface ExchangeTokenResponse {
 }
 
 function createBaseUser(): User {
-  return { id: "", email: "", displayName: "", wallets: [], createdAt: "", updatedAt: "" };
+  return { id: "", email: "", displayName: "", wallets: [], createdAt: "", updatedAt: "", avatarUrl: undefined };
 }
 
 export const User: MessageFns<User> = {
@@ -160,6 +166,9 @@ export const User: MessageFns<User> = {
     }
     if (message.updatedAt !== "") {
       writer.uint32(50).string(message.updatedAt);
+    }
+    if (message.avatarUrl !== undefined) {
+      writer.uint32(58).string(message.avatarUrl);
     }
     return writer;
   },
@@ -225,6 +234,14 @@ export const User: MessageFns<User> = {
             message.updatedAt = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.avatarUrl = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -257,6 +274,11 @@ export const User: MessageFns<User> = {
         : isSet(object.updated_at)
         ? globalThis.String(object.updated_at)
         : "",
+      avatarUrl: isSet(object.avatarUrl)
+        ? globalThis.String(object.avatarUrl)
+        : isSet(object.avatar_url)
+        ? globalThis.String(object.avatar_url)
+        : undefined,
     };
   },
 
@@ -280,6 +302,9 @@ export const User: MessageFns<User> = {
     if (message.updatedAt !== "") {
       obj.updatedAt = message.updatedAt;
     }
+    if (message.avatarUrl !== undefined) {
+      obj.avatarUrl = message.avatarUrl;
+    }
     return obj;
   },
 
@@ -294,6 +319,7 @@ export const User: MessageFns<User> = {
     message.wallets = object.wallets?.map((e) => Wallet.fromPartial(e)) || [];
     message.createdAt = object.createdAt ?? "";
     message.updatedAt = object.updatedAt ?? "";
+    message.avatarUrl = object.avatarUrl ?? undefined;
     return message;
   },
 };
