@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '#libs/errors';
 import { AssertionSigner } from './assertion.ts';
 
@@ -52,5 +52,39 @@ describe(`${AssertionSigner.name} (tampering)`, () => {
     const principal = { kind: 'anonymous' } as const;
     expect(await sut.sign(principal, 'gateway')).toBe(await sut.sign(principal, 'gateway'));
     await expect(sut.verify(await sut.sign(principal, 'profile-data'))).resolves.toEqual(principal);
+  });
+});
+
+describe(`${AssertionSigner.name} (verified assertions remembered)`, () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers a repeated assertion with the same frozen principal', async () => {
+    const sut = new AssertionSigner(secret);
+    const token = await new AssertionSigner(secret).sign({ kind: 'user', userId: 'u1', sessionId: 's1', tokenType: 'access', scopes: ['read'] }, 'gateway');
+    const first = await sut.verify(token);
+    expect(await sut.verify(token)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first.kind === 'user' && Object.isFrozen(first.scopes)).toBe(true);
+  });
+
+  it('stops accepting a remembered assertion once it expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const sut = new AssertionSigner(secret, 60);
+    const token = await sut.sign({ kind: 'service', service: 'org' }, 'org');
+    await expect(sut.verify(token)).resolves.toEqual({ kind: 'service', service: 'org' });
+    vi.setSystemTime(Date.now() + 70_000);
+    await expect(sut.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(sut.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('still refuses a tampered copy of a remembered assertion', async () => {
+    const sut = new AssertionSigner(secret);
+    const token = await sut.sign({ kind: 'anonymous' }, 'gateway');
+    await sut.verify(token);
+    const [header, payload, signature] = token.split('.');
+    const otherPrincipal = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()), principal: { kind: 'service', service: 'org' } })).toString('base64url');
+    await expect(sut.verify(`${header}.${otherPrincipal}.${signature}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });
