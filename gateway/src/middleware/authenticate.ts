@@ -75,8 +75,23 @@ export function principalIp(req: Request): string | undefined {
   return req.ip === undefined ? undefined : clientBucket(req.ip);
 }
 
+/** Client addresses whose anonymous principal is kept; past this many the oldest is dropped. */
+const ANONYMOUS_PRINCIPALS_KEPT = 10_000;
+const anonymousPrincipals = new Map<string | undefined, Readonly<Principal>>();
+
+/**
+ * One frozen principal per client address, for the same reason as the user's above: sign-ins
+ * and other public calls from one address reuse its internal assertion (and the services'
+ * memory of having verified it) instead of signing a new one per request.
+ */
 export function anonymousPrincipal(req: Request): Principal {
-  return { kind: 'anonymous', ip: principalIp(req) };
+  const ip = principalIp(req);
+  const known = anonymousPrincipals.get(ip);
+  if (known !== undefined) return known;
+  if (anonymousPrincipals.size >= ANONYMOUS_PRINCIPALS_KEPT) anonymousPrincipals.delete(anonymousPrincipals.keys().next().value);
+  const principal = Object.freeze({ kind: 'anonymous', ip } as const);
+  anonymousPrincipals.set(ip, principal);
+  return principal;
 }
 
 /**

@@ -169,6 +169,15 @@ describe(authRoutes.name, () => {
     expect(calls.slice(before)).toEqual([expect.objectContaining({ rpc: 'login', request: { email: 'ada@example.com', password: 'right' } })]);
   });
 
+  it('signs in as one frozen anonymous principal per client address, so its internal assertion is signed once', async () => {
+    const before = calls.length;
+    for (let i = 0; i < 2; i += 1) expect((await postJson(`${sut.url}/api/v1/auth/login`, { email: 'ada@example.com', password: 'right' })).status).toBe(200);
+    const [first, second] = calls.slice(before).map((call) => call.options.principal);
+    expect(first).toEqual({ kind: 'anonymous', ip: '127.0.0.1' });
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
   it('signs in whatever Authorization header comes along (expired token, garbage or an API key)', async () => {
     const expired = await signAccessToken(key, { expiresIn: -60, issuedAgo: 600 });
     const attempts: Array<Record<string, string>> = [{ Authorization: `Bearer ${expired}` }, { Authorization: 'Bearer garbage' }, { 'X-API-Key': 'egp_live_abc', Authorization: 'Bearer x' }];
