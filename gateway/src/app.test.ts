@@ -113,6 +113,8 @@ describe(createApp.name, () => {
       expect(response.headers.get('content-type')).toMatch(/^text\/html/);
       expect(html).toContain('/api/v1/users/me');
       expect(html).not.toMatch(/<script|https?:\/\/cdn/i);
+      // Its inline style sheet is all the page may load.
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     });
   });
 
@@ -135,10 +137,19 @@ describe(createApp.name, () => {
       expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\}/);
     });
 
-    it('sets the usual security headers', async () => {
-      const response = await fetch(`${sut.url}/healthz`);
-      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(response.headers.get('x-powered-by')).toBeNull();
+    it("sets a JSON API's security headers on every answer, errors included: nothing stored, framed, sniffed or loaded", async () => {
+      for (const path of ['/healthz', '/api/v1/users/me', '/api/v1/no-such-route']) {
+        const response = await fetch(`${sut.url}${path}`);
+        expect(Object.fromEntries(['cache-control', 'content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy'].map((name) => [name, response.headers.get(name)]))).toEqual({
+          'cache-control': 'no-store',
+          'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+          'strict-transport-security': 'max-age=31536000; includeSubDomains',
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'DENY',
+          'referrer-policy': 'no-referrer',
+        });
+        expect(response.headers.get('x-powered-by')).toBeNull();
+      }
     });
   });
 });

@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Logger } from '#libs/logging';
 import type { LocalFirstRateLimiter, RateLimitRedis } from '#libs/rate-limit';
 import { SessionRevocationList, type RevocationStore, type SessionRevocationView } from '#libs/session-revocation';
@@ -14,6 +13,7 @@ import { jsonBody } from './middleware/json-body.ts';
 import { createHttpMetrics } from './middleware/metrics.ts';
 import { ipRateLimit } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
 import { createApiRouter } from './openapi/define-route.ts';
 import { buildOpenApiDocument } from './openapi/document.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestId());
   app.use(accessLog(logger, metrics.requestDuration));
-  app.use(helmet());
+  app.use(securityHeaders());
   opsRoutes(app, {
     probes: [redisProbe, ...deps.probes],
     metrics: metrics.registry,

@@ -101,6 +101,8 @@ describe('authentication over HTTP (the whole system, as npm start runs it)', ()
         expires_in: 900,
       });
       expect(decodeJwt(response.body.access_token).sid).not.toBe(decodeJwt(user.access_token).sid);
+      // Tokens are never stored by a browser or proxy (RFC 6749 §5.1).
+      expect(response.headers.get('cache-control')).toBe('no-store');
     });
 
     it('answers a wrong password and an unknown email with the same 401', async () => {
