@@ -55,6 +55,18 @@ describe(HttpSender.name, () => {
     expect(sockets.size).toBe(2);
   });
 
+  it('opens a new connection instead of reusing one idle past maxIdleMs (the server may be closing it)', async () => {
+    const port = await serve((_req, res) => res.writeHead(200, { 'content-length': '0' }).end());
+    const sut = new HttpSender(port, [{ method: 'GET', path: '/', headers: {} }], 1, 50);
+    expect(await sut.send(0)).toBe(200);
+    expect(await sut.send(1)).toBe(200);
+    expect(sockets.size).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await sut.send(2)).toBe(200);
+    sut.close();
+    expect(sockets.size).toBe(2);
+  });
+
   it('reconnects after the server closes a connection, and reports a refused one as a transport error', async () => {
     const port = await serve((_req, res) => res.writeHead(200, { connection: 'close', 'content-length': '2' }).end('ok'));
     const sut = new HttpSender(port, [{ method: 'GET', path: '/', headers: {} }], 1);

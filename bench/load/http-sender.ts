@@ -1,8 +1,15 @@
 import { connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { HttpResponseParser, type ParsedResponse } from './http-response-parser.ts';
 import type { RequestTemplate } from './spec.ts';
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * A connection idle longer than this is closed rather than reused: Node's server drops
+ * keep-alive connections idle for 5 s, and a request written as it does so fails with
+ * ECONNRESET (the usual keep-alive race), which would count as the server's failure.
+ */
+const DEFAULT_MAX_IDLE_MS = 4_000;
 
 /** Raised for a request that got no HTTP answer; `code` is Node's (ECONNRESET...). */
 export class TransportError extends Error {
@@ -30,6 +37,8 @@ class Connection {
   #current: Waiter | undefined;
   #timer: NodeJS.Timeout | undefined;
   alive = true;
+  /** When the last answer arrived (performance.now()). */
+  idleSince = 0;
 
   constructor(port: number, onIdle: (connection: Connection) => void) {
     this.socket = connect({ host: '127.0.0.1', port, noDelay: true });
@@ -47,7 +56,10 @@ class Connection {
         waiter?.resolve(response.status);
         if (response.close) this.#fail(new TransportError('ECONNRESET', 'closed by the server'));
       }
-      if (this.alive && !this.#current) onIdle(this);
+      if (this.alive && !this.#current) {
+        this.idleSince = performance.now();
+        onIdle(this);
+      }
     });
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.#fail(new TransportError(error.code ?? 'ERROR', error.message)));
     this.socket.on('close', () => this.#fail(new TransportError('ECONNRESET', 'connection closed')));
@@ -83,13 +95,15 @@ export class HttpSender {
   readonly #port: number;
   readonly #requests: Buffer[];
   readonly #maxSockets: number;
+  readonly #maxIdleMs: number;
   readonly #connections = new Set<Connection>();
   readonly #idle: Connection[] = [];
   readonly #queue: Waiter[] = [];
 
-  constructor(port: number, templates: RequestTemplate[], maxSockets: number) {
+  constructor(port: number, templates: RequestTemplate[], maxSockets: number, maxIdleMs = DEFAULT_MAX_IDLE_MS) {
     this.#port = port;
     this.#maxSockets = maxSockets;
+    this.#maxIdleMs = maxIdleMs;
     this.#requests = templates.map((template) => serialize(template, port));
   }
 
@@ -113,8 +127,11 @@ export class HttpSender {
   }
 
   #takeConnection(): Connection | undefined {
+    const now = performance.now();
     for (let connection = this.#idle.pop(); connection; connection = this.#idle.pop()) {
-      if (connection.alive) return connection;
+      if (connection.alive && now - connection.idleSince <= this.#maxIdleMs) return connection;
+      connection.alive = false;
+      connection.socket.destroy();
     }
     for (const connection of this.#connections) if (!connection.alive) this.#connections.delete(connection);
     if (this.#connections.size >= this.#maxSockets) return undefined;
