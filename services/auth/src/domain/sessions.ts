@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
-import { uuidv7 } from '#libs/db';
+import { PreparedStatement, uuidv7 } from '#libs/db';
 import { RefreshTokenSchema, SessionSchema, type Session } from '../db/entities/index.ts';
 
 /** Opaque refresh tokens: 256 random bits, recognisable prefix, stored only as SHA-256. */
@@ -24,14 +24,14 @@ export interface OpenedSession {
  * A session and its first refresh token in one statement: a data-modifying CTE is atomic on
  * its own, so either both rows exist or neither, without a BEGIN/COMMIT round trip each.
  */
-const INSERT_SESSION_WITH_TOKEN = `
+const INSERT_SESSION_WITH_TOKEN = new PreparedStatement(`
   with session as (
     insert into "auth"."sessions" ("id", "user_id", "amr", "created_at", "expires_at", "revoked_at", "revoked_reason")
-    values (?, ?, array[?]::text[], ?, ?, null, null)
+    values ($1, $2, $3::text[], $4, $5, null, null)
     returning "id"
   )
   insert into "auth"."refresh_tokens" ("id", "session_id", "token_hash", "created_at", "expires_at", "used_at")
-  select ?, "id", ?, ?, ?, null from session`;
+  select $6, "id", $7, $8, $9, null from session`);
 
 /** Creates sessions and their refresh tokens. */
 export class SessionFactory {
@@ -52,7 +52,7 @@ export class SessionFactory {
   async insert(em: EntityManager, userId: string, amr: string[], now = new Date()): Promise<OpenedSession> {
     const session = this.#newSession(userId, amr, now);
     const { token, tokenHash } = newRefreshToken();
-    await em.getConnection().execute(INSERT_SESSION_WITH_TOKEN, [
+    await INSERT_SESSION_WITH_TOKEN.run(em, [
       session.id, userId, amr, now, session.expiresAt,
       uuidv7(), tokenHash, now, session.expiresAt,
     ]);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { PreparedStatement } from '#libs/db';
 import type { UserView } from './auth-result.ts';
 
 interface UserRow {
@@ -23,9 +24,11 @@ const USER_COLUMNS = `
   coalesce((select json_agg(json_build_object('address', w.address, 'chain_id', w.chain_id) order by w.created_at)
               from "auth"."wallets" w where w.user_id = u.id), '[]') as wallets`;
 
-const USER_BY_ID = `select ${USER_COLUMNS} from "auth"."users" u where u.id = ?`;
+const USER_BY_ID = new PreparedStatement<UserRow>(`select ${USER_COLUMNS} from "auth"."users" u where u.id = $1`);
 // Only the sign-in path ever reads the password hash.
-const CREDENTIALS_BY_EMAIL = `select ${USER_COLUMNS}, u.password_hash from "auth"."users" u where u.email_normalized = ?`;
+const CREDENTIALS_BY_EMAIL = new PreparedStatement<UserRow & { password_hash: string | null }>(
+  `select ${USER_COLUMNS}, u.password_hash from "auth"."users" u where u.email_normalized = $1`,
+);
 
 function toUserView(row: UserRow): UserView {
   return {
@@ -42,7 +45,7 @@ function toUserView(row: UserRow): UserView {
 }
 
 export async function findUserView(em: EntityManager, userId: string): Promise<UserView | undefined> {
-  const [row] = await em.getConnection().execute<UserRow[]>(USER_BY_ID, [userId]);
+  const [row] = await USER_BY_ID.run(em, [userId]);
   return row && toUserView(row);
 }
 
@@ -53,7 +56,7 @@ export interface Credentials extends UserView {
 
 /** The account with this normalized email, with its password hash, for checking a sign-in. */
 export async function findCredentials(em: EntityManager, emailNormalized: string): Promise<Credentials | undefined> {
-  const [row] = await em.getConnection().execute<(UserRow & { password_hash: string | null })[]>(CREDENTIALS_BY_EMAIL, [emailNormalized]);
+  const [row] = await CREDENTIALS_BY_EMAIL.run(em, [emailNormalized]);
   return row && { ...toUserView(row), passwordHash: row.password_hash };
 }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { PreparedStatement } from '#libs/db';
 import { AppError } from '#libs/errors';
 import type { Principal } from '#libs/identity';
 import type { StoredWallet } from '../db/entities/index.ts';
@@ -58,11 +59,11 @@ export function toUserView(row: UserViewRow): UserView | undefined {
   };
 }
 
-const USER_VIEW_BY_ID = `select ${USER_VIEW_COLUMNS} from "profile_data"."profiles" where "user_id" = ?`;
+const USER_VIEW_BY_ID = new PreparedStatement<UserViewRow>(`select ${USER_VIEW_COLUMNS} from "profile_data"."profiles" where "user_id" = $1`);
 
 async function findUserView(em: EntityManager, userId: string): Promise<UserView | undefined> {
-  // Read on every GET /users/me: one plain query, no entity hydration.
-  const [row] = await em.getConnection().execute<UserViewRow[]>(USER_VIEW_BY_ID, [userId]);
+  // Read on every GET /users/me: one prepared statement, no entity hydration.
+  const [row] = await USER_VIEW_BY_ID.run(em, [userId]);
   return row && toUserView(row);
 }
 
