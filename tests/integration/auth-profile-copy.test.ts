@@ -35,8 +35,8 @@ describe("auth's copy of the profile (user.updated from profile-data, real Postg
   const signedIn = async (email: string) => (await sut.client.login({ email, password }, sut.anonymous('198.51.100.20'))).user;
 
   /** Publishes a profile edit and waits until auth's consumer has committed it. */
-  async function deliver(data: EventData<'user.updated'>, occurredAt?: Date) {
-    const id = await events.publish('user.updated', data, occurredAt);
+  async function deliver(data: EventData<'user.updated'>, occurredAt?: Date, source?: string) {
+    const id = await events.publish('user.updated', data, occurredAt, source);
     await expect.poll(() => processedByAuth(db, id), { timeout: 10_000, interval: 50 }).toBe(true);
   }
 
@@ -80,6 +80,12 @@ describe("auth's copy of the profile (user.updated from profile-data, real Postg
     expect(await signedIn(user.email)).toMatchObject({ displayName: 'Legacy', updatedAt: occurredAt.toISOString() });
     await deliver({ user_id: user.id, display_name: 'Older' }, new Date(minutesAfter(user.updatedAt, 4)));
     expect(await signedIn(user.email)).toMatchObject({ displayName: 'Legacy' });
+  });
+
+  it('ignores a profile edit announced by any service but profile-data', async () => {
+    const user = await register('copy-source');
+    await deliver({ user_id: user.id, display_name: 'Impostor', updated_at: minutesAfter(user.updatedAt, 1) }, undefined, 'org');
+    expect(await signedIn(user.email)).toMatchObject({ displayName: 'At Sign-up', updatedAt: user.updatedAt });
   });
 
   it('acknowledges an edit of an account auth does not have, changing nothing', async () => {

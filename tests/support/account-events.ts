@@ -23,8 +23,7 @@ export class AccountEventPublisher {
   }
 
   /** Publishes one event as its producer's relay would (event id as Nats-Msg-Id) and returns its id. */
-  async publish<T extends AccountEventType>(type: T, data: EventData<T>, occurredAt = new Date()): Promise<string> {
-    const source = type === 'user.updated' ? 'profile-data' : 'auth';
+  async publish<T extends AccountEventType>(type: T, data: EventData<T>, occurredAt = new Date(), source = type === 'user.updated' ? 'profile-data' : 'auth'): Promise<string> {
     const envelope = { id: uuidv7(), type, source, occurred_at: occurredAt.toISOString(), subject: data.user_id, data };
     await jetstream(this.#nats).publish(eventSubject(testEnvironment().eventsSubjectPrefix, type), JSON.stringify(envelope), { msgID: envelope.id });
     return envelope.id;
