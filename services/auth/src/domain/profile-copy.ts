@@ -25,7 +25,7 @@ const APPLY_EDIT = `
 /**
  * Keeps auth's copy of the user's name and avatar, so a sign-in answers the whole user. The
  * copy follows profile-data's `user.updated` events: a sign-in right after an edit may show the
- * previous values until the event arrives (the outbox relay's delay, milliseconds).
+ * previous values until the event arrives (outbox relay, NATS and this consumer: tens of milliseconds).
  */
 export async function applyProfileEdit(em: EntityManager, edit: ProfileEdit): Promise<void> {
   const at = edit.editedAt.toISOString();
