@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { BoundedMap } from '#libs/bounded-map';
 import { AppError } from '#libs/errors';
 import type { Principal } from './principal.ts';
 
@@ -91,7 +92,7 @@ export class AssertionSigner {
    * principal they carry: a repeat costs a lookup and the time check, not a MAC, a JSON parse
    * and two schema parses (about a tenth of a read's CPU in profile-data).
    */
-  readonly #verified = new Map<string, { principal: Principal; iat: number; exp: number }>();
+  readonly #verified = new BoundedMap<string, { principal: Principal; iat: number; exp: number }>(VERIFIED_CACHE_SIZE);
 
   constructor(secret: string, ttlSeconds = 60) {
     this.#key = createSecretKey(Buffer.from(secret));
@@ -127,7 +128,6 @@ export class AssertionSigner {
     }
     const verified = this.#verifySignedClaims(token);
     if (!isCurrent(verified, now)) throw invalid();
-    if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value ?? '');
     this.#verified.set(token, verified);
     return verified.principal;
   }

@@ -1,5 +1,6 @@
 import { errors as joseErrors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import { BoundedMap } from '#libs/bounded-map';
 import { AppError } from '#libs/errors';
 import { ACCESS_TOKEN_ALGORITHM, type JwksKeyStore } from './jwks-key-store.ts';
 
@@ -67,12 +68,11 @@ const CACHE_RECHECK_MS = 60_000;
  * oldest entries go first when it is full. Revocation is checked per request elsewhere.
  */
 class VerifiedTokenCache {
-  readonly #entries = new Map<string, { verified: VerifiedToken; validUntil: number }>();
-  readonly #size: number;
+  readonly #entries: BoundedMap<string, { verified: VerifiedToken; validUntil: number }>;
   readonly #now: () => number;
 
   constructor(size: number, now: () => number) {
-    this.#size = size;
+    this.#entries = new BoundedMap(size);
     this.#now = now;
   }
 
@@ -85,8 +85,6 @@ class VerifiedTokenCache {
   }
 
   set(token: string, verified: VerifiedToken, expiresAtSeconds: number): void {
-    if (this.#size === 0) return;
-    if (this.#entries.size >= this.#size) this.#entries.delete(this.#entries.keys().next().value ?? '');
     this.#entries.set(token, { verified, validUntil: Math.min(expiresAtSeconds * 1000, this.#now() + CACHE_RECHECK_MS) });
   }
 }

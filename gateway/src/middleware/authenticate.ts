@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { BoundedMap } from '#libs/bounded-map';
 import { AppError } from '#libs/errors';
 import type { Principal } from '#libs/identity';
 import type { SessionRevocationList } from '#libs/session-revocation';
@@ -77,7 +78,7 @@ export function principalIp(req: Request): string | undefined {
 
 /** Client addresses whose anonymous principal is kept; past this many the oldest is dropped. */
 const ANONYMOUS_PRINCIPALS_KEPT = 10_000;
-const anonymousPrincipals = new Map<string | undefined, Readonly<Principal>>();
+const anonymousPrincipals = new BoundedMap<string | undefined, Readonly<Principal>>(ANONYMOUS_PRINCIPALS_KEPT);
 
 /**
  * One frozen principal per client address, for the same reason as the user's above: sign-ins
@@ -88,7 +89,6 @@ export function anonymousPrincipal(req: Request): Principal {
   const ip = principalIp(req);
   const known = anonymousPrincipals.get(ip);
   if (known !== undefined) return known;
-  if (anonymousPrincipals.size >= ANONYMOUS_PRINCIPALS_KEPT) anonymousPrincipals.delete(anonymousPrincipals.keys().next().value);
   const principal = Object.freeze({ kind: 'anonymous', ip } as const);
   anonymousPrincipals.set(ip, principal);
   return principal;
