@@ -40,11 +40,16 @@ function targetsTable(targets: TargetOutcome[]): string[] {
     ['Measure', 'Result', 'Target', ''],
     targets.map((target) => [
       target.name,
-      [target.result, target.note && `(${target.note})`, target.floor && `(${target.floor})`].filter(Boolean).join(' '),
+      [target.result, ...[target.note, target.floor, target.stalls].filter(Boolean).map((text) => `(${text})`)].join(' '),
       target.target,
       target.pass ? '**PASS**' : '**MISS**',
     ]),
   );
+}
+
+function stallsCell({ stalls }: Phase): string {
+  if (!stalls) return '–';
+  return stalls.count === 0 ? '0' : `${stalls.count}, ${fixed(stalls.longestMs, 0)} ms`;
 }
 
 function loadsTable(phases: Phase[]): string[] {
@@ -58,9 +63,10 @@ function loadsTable(phases: Phase[]): string[] {
       fixed(load.latency.p99Ms),
       fixed(load.latency.maxMs),
       load.failed,
+      stallsCell(phase),
     ]),
   );
-  return table(['Phase', 'Load', 'OK/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'Failed'], rows);
+  return table(['Phase', 'Load', 'OK/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'Failed', 'idle process held up ≥ 12 ms: times, longest'], rows);
 }
 
 function cpuTable(phases: Phase[]): string[] {

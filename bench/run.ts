@@ -22,6 +22,7 @@ import { QuietGate, type QuietCheck } from './quiet-gate.ts';
 import { phasesOf, renderMarkdown, type BenchResults } from './report.ts';
 import { measureAll, type Timing } from './scenarios.ts';
 import { evaluateTargets } from './targets.ts';
+import { startStallProbe, type StallProbe } from './stall-probe.ts';
 import { startTransportFloor, type TransportFloor } from './transport-floor.ts';
 import { checkOnce, loginRequests, readRequests, registerUsers } from './users.ts';
 
@@ -63,16 +64,23 @@ interface Baseline {
   gate: QuietGate;
 }
 
-async function measureSystem(system: RunningSystem, floor: TransportFloor, baseline: Baseline, timing: Timing, signal: AbortSignal) {
+/** What runs beside the system: the transport floor's servers and the idle stall probe. */
+interface Companions {
+  floor: TransportFloor;
+  stallProbe: StallProbe;
+}
+
+async function measureSystem(system: RunningSystem, companions: Companions, baseline: Baseline, timing: Timing, signal: AbortSignal) {
   const machine = describeMachine();
-  const pids = { ...system.pids(), ...floor.pids, bench: process.pid };
+  const { floor, stallProbe } = companions;
+  const pids = { ...system.pids(), ...floor.pids, 'stall-probe': stallProbe.pid, bench: process.pid };
   const monitor = new ProcessMonitor(pids);
   const port = Number(system.env.PORT);
   log(`registering ${USERS} users`);
   const users = await registerUsers(port, USERS, machine.cores);
   await checkOnce(port, users[0]!);
   const { raw, rawBackground, hashConcurrency, gate, measureRaw } = baseline;
-  const context = { port, logins: loginRequests(users), reads: readRequests(users), timing, monitor, gate, pids, signal, log, floor, measureRaw };
+  const context = { port, logins: loginRequests(users), reads: readRequests(users), timing, monitor, gate, pids, signal, log, floor, measureRaw, stallProbe };
   const measured = await measureAll(context, machine.cores);
   const results: BenchResults = {
     machine,
@@ -93,7 +101,7 @@ function publish(results: BenchResults): void {
   writeFileSync(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), markdown);
   console.log(`\n${markdown}`);
   for (const target of results.targets) {
-    const notes = [target.note, target.floor].filter(Boolean).map((note) => ` – ${note}`).join('');
+    const notes = [target.note, target.floor, target.stalls].filter(Boolean).map((note) => ` – ${note}`).join('');
     console.log(`${target.pass ? 'PASS' : 'MISS'}  ${target.name}: ${target.result} (target ${target.target})${notes}`);
   }
   console.log('\nWritten: bench/results.json, bench/RESULTS.md');
@@ -131,11 +139,15 @@ async function main(): Promise<void> {
     });
     try {
       const floor = await startTransportFloor();
+      const stallProbe = await startStallProbe().catch(async (error: unknown) => {
+        await floor.stop();
+        throw error;
+      });
       try {
         const baseline = { raw, measureRaw, rawBackground, hashConcurrency: auth.PASSWORD_HASH_CONCURRENCY, gate };
-        publish(await measureSystem(system, floor, baseline, timing, interrupted.signal));
+        publish(await measureSystem(system, { floor, stallProbe }, baseline, timing, interrupted.signal));
       } finally {
-        await floor.stop();
+        await Promise.all([floor.stop(), stallProbe.stop()]);
       }
     } finally {
       log('stopping the system');

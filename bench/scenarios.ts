@@ -4,6 +4,7 @@ import { runInWorker } from './load/run-in-worker.ts';
 import type { LoadResult, LoadSpec, RequestTemplate } from './load/spec.ts';
 import type { CpuReport, ProcessMonitor } from './process-monitor.ts';
 import { FOREIGN_LOAD_LIMIT_CORES, type QuietCheck, type QuietGate } from './quiet-gate.ts';
+import type { StallProbe, StallSummary } from './stall-probe.ts';
 
 export const READ_CONNECTIONS = 64;
 
@@ -29,6 +30,8 @@ export interface Phase {
   before: QuietCheck;
   loads: Record<string, LoadSummary>;
   cpu: CpuReport;
+  /** What the idle stall probe saw during the measured window, when it ran. */
+  stalls?: StallSummary | undefined;
 }
 
 export interface BenchContext {
@@ -46,6 +49,8 @@ export interface BenchContext {
   floor?: { port: number } | undefined;
   /** Raw argon2id again, right after the login phases (the system idle), to bracket them. */
   measureRaw?: (() => Promise<RawArgon2Result>) | undefined;
+  /** Times the machine did not run an idle process on time (see stall-probe.ts). */
+  stallProbe?: Pick<StallProbe, 'between'> | undefined;
 }
 
 export type LoadShape = { mode: 'closed'; connections: number } | { mode: 'open'; ratePerSecond: number };
@@ -66,6 +71,7 @@ async function measurePhase(context: BenchContext, name: string, durationMs: num
   const { timing, monitor, signal } = context;
   const entries = Object.entries(loads);
   const before = await context.gate.wait(context.pids, signal);
+  const windowStart = Date.now() + timing.warmupMs;
   const { value, cpu } = await monitor.measureCpu(name, () =>
     Promise.all(
       entries.map(([, { requests, shape, port }]) => {
@@ -79,7 +85,8 @@ async function measurePhase(context: BenchContext, name: string, durationMs: num
     ),
   );
   const summaries = Object.fromEntries(entries.map(([label, { shape }], index) => [label, summarize(value[index]!, describeShape(shape))]));
-  return { name, before, loads: summaries, cpu };
+  const stalls = context.stallProbe?.between(windowStart, windowStart + durationMs);
+  return { name, before, loads: summaries, cpu, stalls };
 }
 
 /**

@@ -1,9 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { forkAndWait, stopChild } from './forked-child.ts';
 
 const ENTRY = fileURLToPath(new URL('./floor/floor-server.ts', import.meta.url));
-const START_TIMEOUT_MS = 15_000;
 
 /**
  * The stack's floor: what this machine gives the bare transports, measured beside the
@@ -21,24 +20,11 @@ export interface TransportFloor {
 }
 
 async function startChild(args: string[], key: 'grpcPort' | 'httpPort'): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(ENTRY, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const signal = AbortSignal.timeout(START_TIMEOUT_MS);
-  try {
-    const [message] = (await once(child, 'message', { signal })) as [Record<string, number>];
-    const port = message[key];
-    if (typeof port !== 'number') throw new Error(`transport floor child sent ${JSON.stringify(message)}`);
-    return { child, port };
-  } catch (error) {
-    child.kill();
-    throw error;
-  }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill();
-  await exited;
+  const { child, message } = await forkAndWait(ENTRY, args);
+  const port = (message as Record<string, unknown>)[key];
+  if (typeof port === 'number') return { child, port };
+  await stopChild(child);
+  throw new Error(`transport floor child sent ${JSON.stringify(message)}`);
 }
 
 export async function startTransportFloor(): Promise<TransportFloor> {
