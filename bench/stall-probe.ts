@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { forkAndWait, stopChild } from './forked-child.ts';
 
 const ENTRY = fileURLToPath(new URL('./probe/stall-probe-child.ts', import.meta.url));
+const TICK_MS = 4;
+/** A gap between wake-ups this long (8 ms later than asked) counts as a stall. */
+export const STALL_MS = 12;
 
 /** One late wake-up of the idle probe: when the gap began (ms since the epoch) and how long it was. */
 export interface Stall {
@@ -39,7 +42,7 @@ export interface StallProbe {
 }
 
 export async function startStallProbe(): Promise<StallProbe> {
-  const { child } = await forkAndWait(ENTRY, []);
+  const { child } = await forkAndWait(ENTRY, [String(TICK_MS), String(STALL_MS)]);
   const stalls: Stall[] = [];
   child.on('message', (message: Partial<Stall>) => {
     if (typeof message.at === 'number' && typeof message.ms === 'number') stalls.push({ at: message.at, ms: message.ms });

@@ -1,5 +1,6 @@
 import type { RawArgon2Result } from './argon2-raw.ts';
 import { FLOOR_DIRECT_PHASE, FLOOR_MULTIPLEXED_PHASE, FLOOR_RELAY_PHASE, type LoadSummary, type Measurements, type Phase } from './scenarios.ts';
+import { STALL_MS } from './stall-probe.ts';
 
 export interface TargetOutcome {
   name: string;
@@ -41,8 +42,8 @@ export function withStalls(target: TargetOutcome, phase: Phase): TargetOutcome {
   const { count, longestMs, totalMs } = phase.stalls;
   const stalls =
     count === 0
-      ? 'an idle process on the machine was never held up ≥ 12 ms in the window'
-      : `an idle process on the machine was held up ≥ 12 ms ${count}× in the window, ${totalMs.toFixed(0)} ms in all, longest ${longestMs.toFixed(0)} ms`;
+      ? `an idle process on the machine was never held up ≥ ${STALL_MS} ms in the window`
+      : `an idle process on the machine was held up ≥ ${STALL_MS} ms ${count}× in the window, ${totalMs.toFixed(0)} ms in all, longest ${longestMs.toFixed(0)} ms`;
   return { ...target, stalls };
 }
 
