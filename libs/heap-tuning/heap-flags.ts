@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * V8 garbage-collector settings for our request-serving processes. Both were found with
  * `--trace-gc-nvp` and `--trace-pretenuring-statistics` under the bench's read load
- * (README, Performance) and together halve the read p99 there:
+ * (README, Performance); together they halved the read p99 in paired runs there:
  *
  * - No allocation-site pretenuring. V8 watches where objects are created and, when most
  *   objects from one place survive a collection, creates the later ones directly in the
