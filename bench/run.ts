@@ -68,6 +68,18 @@ interface Baseline {
 interface Companions {
   floor: TransportFloor;
   stallProbe: StallProbe;
+  stop(): Promise<void>;
+}
+
+async function startCompanions(): Promise<Companions> {
+  const floor = await startTransportFloor();
+  try {
+    const stallProbe = await startStallProbe();
+    return { floor, stallProbe, stop: async () => void (await Promise.all([floor.stop(), stallProbe.stop()])) };
+  } catch (error) {
+    await floor.stop();
+    throw error;
+  }
 }
 
 async function measureSystem(system: RunningSystem, companions: Companions, baseline: Baseline, timing: Timing, signal: AbortSignal) {
@@ -138,16 +150,12 @@ async function main(): Promise<void> {
       if (exit.crashed) interrupted.abort(new Error(`the system stopped during the run: ${describeExit(exit.exit)}`));
     });
     try {
-      const floor = await startTransportFloor();
-      const stallProbe = await startStallProbe().catch(async (error: unknown) => {
-        await floor.stop();
-        throw error;
-      });
+      const companions = await startCompanions();
       try {
         const baseline = { raw, measureRaw, rawBackground, hashConcurrency: auth.PASSWORD_HASH_CONCURRENCY, gate };
-        publish(await measureSystem(system, { floor, stallProbe }, baseline, timing, interrupted.signal));
+        publish(await measureSystem(system, companions, baseline, timing, interrupted.signal));
       } finally {
-        await Promise.all([floor.stop(), stallProbe.stop()]);
+        await companions.stop();
       }
     } finally {
       log('stopping the system');

@@ -71,6 +71,7 @@ async function measurePhase(context: BenchContext, name: string, durationMs: num
   const { timing, monitor, signal } = context;
   const entries = Object.entries(loads);
   const before = await context.gate.wait(context.pids, signal);
+  // Where the workers' recorded window falls, to within their start-up (a few ms late at most).
   const windowStart = Date.now() + timing.warmupMs;
   const { value, cpu } = await monitor.measureCpu(name, () =>
     Promise.all(
