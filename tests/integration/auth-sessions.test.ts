@@ -1,4 +1,5 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import pg from 'pg';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionRevocationList } from '#libs/session-revocation';
@@ -103,5 +104,29 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
     expect(decodeProtectedHeader(fresh.tokens?.accessToken ?? '').kid).toBe(currentKid);
     await expect(jwtVerify(result.tokens?.accessToken ?? '', createLocalJWKSet({ keys: jwks }))).resolves.toBeDefined();
     await expect(sut.client.rotateSigningKeys({}, sut.anonymous())).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('keeps a retired key published while tokens it signed can live, then drops it', async () => {
+    const ops = { principal: { kind: 'service', service: 'ops' } } as const;
+    const { result } = await register();
+    const token = result.tokens?.accessToken ?? '';
+    const kid = decodeProtectedHeader(token).kid ?? '';
+    // Two rotations in a row: the token's key goes current → previous → retired.
+    await sut.client.rotateSigningKeys({}, ops);
+    await sut.client.rotateSigningKeys({}, ops);
+    const jwks = (await sut.client.getJwks({}, sut.anonymous())).keys;
+    expect(jwks.map((key) => key.kid)).toContain(kid);
+    await expect(jwtVerify(token, createLocalJWKSet({ keys: jwks }))).resolves.toBeDefined();
+
+    // Once retired for longer than any token lives, the key leaves the JWKS (at the next reload).
+    const db = new pg.Client({ connectionString: sut.config.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`update auth.signing_keys set rotated_at = now() - interval '1 day' where kid = $1 and status = 'retired'`, [kid]);
+    } finally {
+      await db.end();
+    }
+    await sut.client.rotateSigningKeys({}, ops);
+    expect((await sut.client.getJwks({}, sut.anonymous())).keys.map((key) => key.kid)).not.toContain(kid);
   });
 });

@@ -8,7 +8,8 @@ export function wellKnownRoutes(router: ApiRouter, { auth }: GatewayClients): vo
     {
       method: 'get',
       path: '/.well-known/jwks.json',
-      summary: 'Public keys that sign access tokens (current and previous)',
+      summary: 'Public keys that verify access tokens',
+      description: 'The current signing key, the next one (published before it signs anything) and older ones for as long as tokens they signed can live.',
       tags: ['Authentication'],
       auth: 'none',
       responses: { 200: jwksSchema },

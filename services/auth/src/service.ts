@@ -24,6 +24,9 @@ import { authHandlers } from './grpc/auth-handlers.ts';
 
 export const SERVICE = 'auth';
 
+/** Beyond verifiers' own clock tolerance (the gateway's is 5 s). */
+const CLOCK_SKEW_SECONDS = 60;
+
 export interface RunningService {
   port: number;
   stop(): Promise<void>;
@@ -51,7 +54,10 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   });
   await profileCopy.start();
 
-  const keys = new SigningKeyStore(em, new KeyEncryption(config.AUTH_KEY_ENCRYPTION_KEY), logger);
+  // A retired key stays published while a token it signed may live: the longest token lifetime,
+  // plus how late a replica may still sign with it (its reload interval), plus clock skew.
+  const retiredKeyPublishSeconds = Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS) + config.SIGNING_KEY_REFRESH_SECONDS + CLOCK_SKEW_SECONDS;
+  const keys = new SigningKeyStore(em, new KeyEncryption(config.AUTH_KEY_ENCRYPTION_KEY), logger, { retiredKeyPublishSeconds });
   await keys.initialize();
   const keyRefresh = setInterval(() => void keys.reload().catch((error: unknown) => logger.warn({ err: error }, 'key reload failed')), config.SIGNING_KEY_REFRESH_SECONDS * 1000);
 

@@ -26,22 +26,33 @@ interface ActiveKey {
 const KEY_LOCK = 7_242_001;
 const PUBLISHED: SigningKeyStatus[] = ['next', 'current', 'previous'];
 
+export interface SigningKeyStoreOptions {
+  /**
+   * How long a retired key stays in the JWKS after its retirement: at least as long as a
+   * token it signed can live (plus how late a replica may pick a rotation up), so two
+   * rotations in quick succession never leave a valid token without its key.
+   */
+  retiredKeyPublishSeconds: number;
+}
+
 /**
  * Ed25519 signing keys kept in Postgres with the private half encrypted. Rotation is staged
- * (next → current → previous) so no verifier ever meets a token whose key it could not have
- * fetched; every replica reloads the set periodically and picks a rotation up.
+ * (next → current → previous → retired) so no verifier ever meets a token whose key it could
+ * not have fetched; every replica reloads the set periodically and picks a rotation up.
  */
 export class SigningKeyStore {
   readonly #em: EntityManager;
   readonly #encryption: KeyEncryption;
   readonly #logger: Logger;
+  readonly #options: SigningKeyStoreOptions;
   #current: ActiveKey | undefined;
   #publicKeys: PublicJwk[] = [];
 
-  constructor(em: EntityManager, encryption: KeyEncryption, logger: Logger) {
+  constructor(em: EntityManager, encryption: KeyEncryption, logger: Logger, options: SigningKeyStoreOptions) {
     this.#em = em;
     this.#encryption = encryption;
     this.#logger = logger;
+    this.#options = options;
   }
 
   /** Loads the keys, creating the first current and next keys if missing. */
@@ -57,7 +68,9 @@ export class SigningKeyStore {
 
   /** Re-reads the published keys and switches signing to the current one. */
   async reload(): Promise<void> {
-    const keys = await this.#em.fork().find(SigningKeySchema, { status: { $in: PUBLISHED } }, { orderBy: { createdAt: 'desc' } });
+    const retiredSince = new Date(Date.now() - this.#options.retiredKeyPublishSeconds * 1000);
+    const published = { $or: [{ status: { $in: PUBLISHED } }, { status: 'retired' as const, rotatedAt: { $gt: retiredSince } }] };
+    const keys = await this.#em.fork().find(SigningKeySchema, published, { orderBy: { createdAt: 'desc' } });
     this.#publicKeys = keys.map((key) => key.publicJwk as unknown as PublicJwk);
     const current = keys.find((key) => key.status === 'current');
     if (!current || this.#current?.kid === current.kid) return;

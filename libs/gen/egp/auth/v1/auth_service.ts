@@ -2160,7 +2160,7 @@ export const AuthServiceService = {
     responseDeserialize: (value: Buffer): GetUserResponse => GetUserResponse.decode(value),
   },
   /**
-   * Returns the public signing keys: next, current and previous.
+   * Returns the public signing keys: next, current, previous, and retired ones while tokens they signed can live.
    * Caller: anyone (anonymous assertion) or an internal service.
    */
   getJwks: {
@@ -2263,7 +2263,7 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    */
   getUser: handleUnaryCall<GetUserRequest, GetUserResponse>;
   /**
-   * Returns the public signing keys: next, current and previous.
+   * Returns the public signing keys: next, current, previous, and retired ones while tokens they signed can live.
    * Caller: anyone (anonymous assertion) or an internal service.
    */
   getJwks: handleUnaryCall<GetJwksRequest, GetJwksResponse>;
@@ -2355,7 +2355,7 @@ export interface AuthServiceClient extends Client {
     callback: (error: ServiceError | null, response: GetUserResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Returns the public signing keys: next, current and previous.
+   * Returns the public signing keys: next, current, previous, and retired ones while tokens they signed can live.
    * Caller: anyone (anonymous assertion) or an internal service.
    */
   getJwks(
