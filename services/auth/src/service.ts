@@ -65,6 +65,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
     { memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM },
     { concurrency: config.PASSWORD_HASH_CONCURRENCY, niceness: config.PASSWORD_HASH_NICENESS },
   );
+  await hasher.prepare();
   const sessions = new SessionFactory(config.REFRESH_TOKEN_TTL_SECONDS);
   const tokens = new TokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
   // A revoked session's entry must outlive every token bound to it: access and service tokens alike.

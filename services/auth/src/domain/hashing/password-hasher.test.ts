@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PasswordHasher } from './password-hasher.ts';
 
 const owaspMinimum = { memoryKib: 19_456, timeCost: 2, parallelism: 1 };
@@ -19,6 +19,20 @@ describe(PasswordHasher.name, () => {
     expect(sut.needsRehash(older)).toBe(true);
     await expect(sut.verify(older, 'pw-older-params')).resolves.toBe(true);
     expect(sut.needsRehash('$2b$10$bcrypt-hash')).toBe(true);
+  });
+
+  it('checks unknown accounts against a hash made by prepare(), so the first costs one verify like the rest', async () => {
+    const fresh = new PasswordHasher(owaspMinimum, { concurrency: 1, niceness: 0 });
+    try {
+      await fresh.prepare();
+      const hash = vi.spyOn(fresh, 'hash');
+      const verify = vi.spyOn(fresh, 'verify');
+      await expect(fresh.verifyAgainstDummy('anything')).resolves.toBe(false);
+      expect(hash).not.toHaveBeenCalled();
+      expect(verify).toHaveBeenCalledTimes(1);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('answers false (not an error) for a malformed stored hash', async () => {

@@ -35,11 +35,24 @@ export class PasswordHasher {
     }
   }
 
+  /**
+   * Makes the hash that unknown accounts are checked against, before the first one asks:
+   * made on demand instead, that first sign-in would cost a hash and a verify, slower than
+   * a real account's, and tell that the email is unknown.
+   */
+  async prepare(): Promise<void> {
+    await this.#dummy();
+  }
+
   /** Spends the same work as a real verify, for callers whose account does not exist. */
   async verifyAgainstDummy(password: string): Promise<false> {
-    this.#dummyHash ??= this.hash('dummy password for unknown accounts');
-    await this.verify(await this.#dummyHash, password);
+    await this.verify(await this.#dummy(), password);
     return false;
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= this.hash('dummy password for unknown accounts');
+    return this.#dummyHash;
   }
 
   /** True when a stored hash used other parameters than the configured ones. */
