@@ -26,8 +26,12 @@ describe('user self-service over HTTP (the whole system, as npm start runs it)',
       expect((await me(user.access_token)).status).toBe(200);
       expect((await api.post('/api/v1/auth/refresh', { refresh_token: user.refresh_token })).status).toBe(200);
 
-      expect((await api.post('/api/v1/auth/login', { email: user.email, password: NEW_PASSWORD })).status).toBe(200);
+      const signedIn = await signIn(api, user.email, NEW_PASSWORD);
       expectProblem(await api.post('/api/v1/auth/login', { email: user.email, password: E2E_PASSWORD }), 401, 'UNAUTHENTICATED');
+      // The change moved updated_at; sign-in (auth's row) and GET /users/me (profile-data's
+      // copy, from the event) show the same instant once the event has arrived.
+      expect(signedIn.user.updated_at).not.toBe(user.user.updated_at);
+      await expect.poll(async () => (await me(user.access_token)).body, { timeout: 10_000, interval: 100 }).toEqual(signedIn.user);
     });
 
     it('refuses a wrong current password and an over-long new one with 400', async () => {

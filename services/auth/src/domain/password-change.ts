@@ -44,10 +44,13 @@ export async function changePassword(deps: PasswordChangeDeps, input: PasswordCh
   await deps.throttle.succeeded(throttleKey, input.ip);
   const passwordHash = await deps.hasher.hash(input.newPassword);
 
+  // One instant for the row and the event: profile-data's copy takes its updated_at from the
+  // event, so sign-in (auth's row) and GET /users/me (the copy) show the same time.
+  const now = new Date();
   const ended = await deps.em.fork().transactional(async (em) => {
-    await em.nativeUpdate(UserSchema, { id: user.id }, { passwordHash, updatedAt: new Date() });
+    await em.nativeUpdate(UserSchema, { id: user.id }, { passwordHash, updatedAt: now });
     const ids = await endOtherSessions(deps.lifecycle, em, user.id, input.sessionId);
-    recordEvent(em, { type: 'user.password_changed', source: 'auth', subject: user.id, data: { user_id: user.id } });
+    recordEvent(em, { type: 'user.password_changed', source: 'auth', subject: user.id, data: { user_id: user.id }, occurredAt: now });
     await em.flush();
     return ids;
   });
