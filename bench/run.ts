@@ -51,7 +51,8 @@ function childEnvironment(config: BenchConfig, infrastructure: Record<string, st
     LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: UNLIMITED,
     REGISTER_RATE_LIMIT_PER_IP_PER_HOUR: UNLIMITED,
     LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP: UNLIMITED,
-    LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: UNLIMITED,
+    // Above the per-address limit, as auth's config requires.
+    LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: String(2 * Number(UNLIMITED)),
     ...(profiling ? { NODE_OPTIONS: [inheritedEnvironment().NODE_OPTIONS, profiling].filter(Boolean).join(' ') } : {}),
   };
 }

@@ -35,7 +35,13 @@ const authEnv = infrastructureEnv.extend({
   LOGIN_ACCOUNT_BLOCK_SECONDS: envFields.positiveInt(900),
   LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: envFields.positiveInt(60),
   REGISTER_RATE_LIMIT_PER_IP_PER_HOUR: envFields.positiveInt(30),
-});
+})
+  // The per-account+address limit must trip first: were the account-wide one as low, one
+  // address guessing at an account would lock its owner out everywhere.
+  .refine((env) => env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT > env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP, {
+    message: 'must be higher than LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP, or one address can lock an account out everywhere',
+    path: ['LOGIN_MAX_ATTEMPTS_PER_ACCOUNT'],
+  });
 
 export type AuthConfig = z.infer<typeof authEnv>;
 
