@@ -77,6 +77,8 @@ describe(createAccessTokenVerifier.name, () => {
     ],
     ['an expired token', async () => signAccessToken(key, { expiresIn: -60, issuedAgo: 600 })],
     ['nbf in the future', async () => signAccessToken(key, { claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } })],
+    ['iat in the future', async () => signAccessToken(key, { claims: { iat: Math.floor(Date.now() / 1000) + 3600 } })],
+    ['a service token issued in the future', async () => signServiceToken(key, { claims: { iat: Math.floor(Date.now() / 1000) + 600 } })],
     ['a wrong audience', async () => signAccessToken(key, { claims: { aud: 'another-app' } })],
     ['a wrong issuer', async () => signAccessToken(key, { claims: { iss: 'https://evil.example' } })],
     ['typ JWT', async () => signAccessToken(key, { header: { typ: 'JWT' } })],

@@ -132,6 +132,7 @@ export function createAccessTokenVerifier(keys: JwksKeyStore, options: AccessTok
   }
 
   const now = options.now ?? Date.now;
+  const clockTolerance = options.clockToleranceSeconds ?? 5;
   const cache = new VerifiedTokenCache(options.cacheSize ?? 10_000, now);
 
   return {
@@ -145,9 +146,11 @@ export function createAccessTokenVerifier(keys: JwksKeyStore, options: AccessTok
           issuer: options.issuer,
           audience: options.audience,
           requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'],
-          clockTolerance: options.clockToleranceSeconds ?? 5,
+          clockTolerance,
           currentDate: new Date(now()),
         });
+        // jose checks iat's shape only: a token "issued" after now is forged or from a broken clock.
+        if ((payload.iat ?? 0) > now() / 1000 + clockTolerance) throw invalidToken();
         const verified = toVerifiedToken(normalizedType(protectedHeader), payload, options.audience);
         cache.set(token, verified, payload.exp ?? 0);
         return verified;
