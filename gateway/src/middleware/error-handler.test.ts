@@ -56,5 +56,7 @@ describe(errorHandler.name, () => {
     expect(response.headers.get('retry-after')).toBe('120');
     expect(response.headers.get('ratelimit-remaining')).toBe('0');
     expect(response.headers.get('ratelimit-reset')).toBe('120');
+    // The per-IP quota (300) describes another limit than the one that refused.
+    expect(response.headers.get('ratelimit-limit')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '#libs/errors';
 import type { Logger } from '#libs/logging';
 import { PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.ts';
+import { REFUSED_BY_IP_LIMIT } from './rate-limit.ts';
 
 /** Every 401 names the scheme to use (RFC 9110 §11.6.1). */
 const WWW_AUTHENTICATE = 'Bearer realm="egp-accounts"';
@@ -10,8 +11,11 @@ export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem
   if (problem.status === 401) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
   if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
   // A limit further in (a service's per-account limit, say) tripped: the per-IP figures set
-  // earlier would tell the client it may go on, so describe the limit that refused it.
-  if (problem.status === 429 && retryAfterSeconds !== undefined) {
+  // earlier would tell the client it may go on, so describe the limit that refused it — as
+  // far as the gateway knows it: nothing left until Retry-After. Its quota is not known
+  // here, and the per-IP quota beside a 0 would describe neither limit.
+  if (problem.status === 429 && retryAfterSeconds !== undefined && res.locals[REFUSED_BY_IP_LIMIT] !== true) {
+    res.removeHeader('RateLimit-Limit');
     res.setHeader('RateLimit-Remaining', '0');
     res.setHeader('RateLimit-Reset', String(retryAfterSeconds));
   }

@@ -40,6 +40,9 @@ describe(ipRateLimit.name, () => {
     expect(Number(responses[0]!.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
     const limited = responses[3]!;
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Its own refusal: the quota it describes is the one that refused.
+    expect(limited.headers.get('ratelimit-limit')).toBe('3');
+    expect(limited.headers.get('ratelimit-reset')).toBe(limited.headers.get('retry-after'));
     expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
   });
 

@@ -64,9 +64,13 @@ function unavailable(error: unknown): AppError {
   return AppError.unavailable('Rate limiting is unavailable; try again shortly.', error);
 }
 
+/** Set on a response this limiter refused: its RateLimit-* headers then already describe the refusal. */
+export const REFUSED_BY_IP_LIMIT = 'refusedByIpLimit';
+
 function admitOrRefuse(res: Response, result: RateLimitResult, next: NextFunction): void {
   setRateLimitHeaders(res, result);
   if (!result.allowed) {
+    res.locals[REFUSED_BY_IP_LIMIT] = true;
     throw new AppError('RATE_LIMITED', 'Too many requests; slow down.', { retryAfterSeconds: result.retryAfterSeconds });
   }
   next();
