@@ -86,6 +86,12 @@ describe(createApp.name, () => {
       expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'The body is not valid JSON.' });
     });
 
+    it.each(['null', '"text"', '42', 'true', '[{"email":"a@b.co"}]'])('refuses valid JSON that is not an object (%s) with 400, saying so', async (body) => {
+      const response = await postJson(`${sut.url}${register}`, body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'The body must be a JSON object.' });
+    });
+
     it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key anywhere in the body', async (key) => {
       const response = await postJson(`${sut.url}${register}`, `{"email":"a@b.co","password":"p","x":{"${key}":{"admin":true}}}`);
       expect(response.status).toBe(400);

@@ -55,13 +55,21 @@ export function toAppError(error: { type?: string; status?: unknown; statusCode?
   }
 }
 
+/** Every body the API takes is an object; valid JSON of another kind is told apart from broken JSON. */
+function assertObject(body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw AppError.validation('The body must be a JSON object.');
+}
+
 /**
  * JSON bodies only: anything else with a body is a 415, more than `limitBytes` a 413,
- * broken JSON a 400. Parsed bodies are checked for prototype keys before any route sees them.
+ * broken JSON a 400, valid JSON that is not an object another 400. Parsed bodies are checked
+ * for prototype keys before any route sees them.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   // No inflating: a compressed body is a 415, and a small gzip bomb never expands in memory.
-  const parse = express.json({ limit: limitBytes, strict: true, type: 'application/json', inflate: false });
+  // Not strict: body-parser's strict mode calls `null` or `"text"` invalid JSON; assertObject
+  // refuses them with the accurate reason instead.
+  const parse = express.json({ limit: limitBytes, strict: false, type: 'application/json', inflate: false });
   return (req, res, next) => {
     if (!hasBody(req)) {
       next();
@@ -79,6 +87,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
         return;
       }
       try {
+        assertObject(req.body);
         assertSafeKeys(req.body, '', 0);
         next();
       } catch (unsafe) {
