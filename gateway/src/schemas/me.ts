@@ -1,20 +1,15 @@
 import { z } from 'zod';
+import { isHttpsUrl, MAX_URL_LENGTH } from '#libs/https-url';
 import { writableBody } from '../middleware/validation.ts';
 import { displayNameField, passwordField } from './auth.ts';
 
-const MAX_URL_LENGTH = 2048;
-
 /** Absolute https, with a host and no credentials in it: the avatar is shown to other users. */
-function isHttpsUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === '';
-}
+const isAvatarUrl = (value: string) => isHttpsUrl(value, { fragment: true });
 
 const avatarUrlField = z
   .string()
   .max(MAX_URL_LENGTH)
-  .refine(isHttpsUrl, 'Must be an absolute https URL.')
+  .refine(isAvatarUrl, 'Must be an absolute https URL.')
   .meta({ format: 'uri', description: 'An absolute https URL; null removes the avatar' });
 
 /**

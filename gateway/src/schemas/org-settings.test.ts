@@ -64,6 +64,8 @@ describe('updateSettingsBody', () => {
     ['sso_oidc_discovery_url', 'plain http', 'http://accounts.google.com/.well-known/openid-configuration'],
     ['sso_oidc_discovery_url', 'a relative path', '/.well-known/openid-configuration'],
     ['sso_oidc_discovery_url', 'credentials in the URL', 'https://user:pw@accounts.google.com/'],
+    ['sso_oidc_discovery_url', 'surrounding spaces the URL parser would strip', ' https://accounts.google.com/ '],
+    ['sso_oidc_discovery_url', 'a missing // the URL parser would add', 'https:accounts.google.com/'],
     ['sso_provider', 'an unknown provider', 'facebook'],
     ['sso_provider', 'the wrong case', 'SAML'],
   ])('rejects %s as %s', (field, _case, value) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OrganizationSettings } from '#gen/egp/org/v1/org_service';
+import { isHttpsUrl, MAX_URL_LENGTH } from '#libs/https-url';
 import { writableBody } from '../middleware/validation.ts';
 import { idField, timestamp } from './organizations.ts';
 
@@ -39,11 +40,7 @@ const passwordPolicyField = z
   })
   .meta({ description: 'A JSON object as a string: `minLength` (8-128), `requireUppercase`, `requireLowercase`, `requireNumber`, `requireSymbol` (booleans)' });
 
-function isHttpsUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === '' && url.hash === '';
-}
+const isDiscoveryUrl = (value: string) => isHttpsUrl(value, { fragment: false });
 
 /**
  * The complete settings object (PUT replaces it). The seed's read-only `organization_id`
@@ -62,7 +59,7 @@ export const updateSettingsBody = writableBody({
   sso_domain: z.string().trim().toLowerCase().regex(HOSTNAME, 'must be a domain name such as example.com').nullable().optional(),
   sso_enabled: z.boolean(),
   sso_oidc_client_id: z.string().regex(PRINTABLE_ASCII, 'must be 1 to 255 printable characters without spaces').nullable().optional(),
-  sso_oidc_discovery_url: z.string().max(2048).refine(isHttpsUrl, 'must be an absolute https URL').nullable().optional(),
+  sso_oidc_discovery_url: z.string().max(MAX_URL_LENGTH).refine(isDiscoveryUrl, 'must be an absolute https URL').nullable().optional(),
   sso_provider: z.enum(ssoProviders).nullable().optional(),
 });
 

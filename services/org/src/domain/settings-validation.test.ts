@@ -40,6 +40,9 @@ describe(validateSettings.name, () => {
 
   it('rejects discovery URLs with credentials and domains without a dot', () => {
     expect(fieldsOf({ ...valid, ssoOidcDiscoveryUrl: 'https://user:pw@login.example.com/x' })).toEqual(['sso_oidc_discovery_url']);
+    // NUL (which Postgres refuses) and a newline the URL parser would drop: not stored as typed.
+    expect(fieldsOf({ ...valid, ssoOidcDiscoveryUrl: 'https://login.example.com/\u0000' })).toEqual(['sso_oidc_discovery_url']);
+    expect(fieldsOf({ ...valid, ssoOidcDiscoveryUrl: 'https://login.example.com/\n' })).toEqual(['sso_oidc_discovery_url']);
     expect(fieldsOf({ ...valid, ssoDomain: 'localhost' })).toEqual(['sso_domain']);
   });
 });

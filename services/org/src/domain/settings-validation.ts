@@ -1,4 +1,5 @@
 import { AppError, type FieldError } from '#libs/errors';
+import { isHttpsUrl } from '#libs/https-url';
 import { parsePasswordPolicy, type StoredPasswordPolicy } from './password-policy.ts';
 
 export const loginMethods = ['email_password', 'web3_siwe', 'google_sso', 'oidc_sso', 'saml_sso'] as const;
@@ -50,7 +51,7 @@ export function validateSettings(input: SettingsInput): ValidSettings {
   const ssoDomain = input.ssoDomain?.trim().toLowerCase();
   if (ssoDomain !== undefined && !HOSTNAME.test(ssoDomain)) problem('sso_domain', 'must be a domain name such as example.com');
 
-  if (input.ssoOidcDiscoveryUrl !== undefined && !isHttpsUrl(input.ssoOidcDiscoveryUrl)) problem('sso_oidc_discovery_url', 'must be an absolute https URL');
+  if (input.ssoOidcDiscoveryUrl !== undefined && !isHttpsUrl(input.ssoOidcDiscoveryUrl, { fragment: false })) problem('sso_oidc_discovery_url', 'must be an absolute https URL');
 
   if (input.ssoProvider !== undefined && !(ssoProviders as readonly string[]).includes(input.ssoProvider)) {
     problem('sso_provider', `must be one of ${ssoProviders.join(', ')}`);
@@ -76,12 +77,3 @@ export function validateSettings(input: SettingsInput): ValidSettings {
   };
 }
 
-function isHttpsUrl(value: string): boolean {
-  if (value.length > 2048) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.hostname.length > 0 && url.username === '' && url.password === '' && url.hash === '';
-  } catch {
-    return false;
-  }
-}

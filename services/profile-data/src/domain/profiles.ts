@@ -1,4 +1,5 @@
 import { AppError } from '#libs/errors';
+import { isHttpsUrl } from '#libs/https-url';
 
 export interface ProfileChanges {
   displayName?: string | undefined;
@@ -18,18 +19,9 @@ export function assertValidChanges(changes: ProfileChanges): void {
     if (length < 1 || length > MAX_DISPLAY_NAME) fields.push({ field: 'display_name', message: `must be 1 to ${MAX_DISPLAY_NAME} characters` });
     else if (UNSAFE_NAME_CHARACTERS.test(changes.displayName)) fields.push({ field: 'display_name', message: 'must not contain control characters' });
   }
-  if (typeof changes.avatarUrl === 'string' && !isHttpsUrl(changes.avatarUrl)) {
+  if (typeof changes.avatarUrl === 'string' && !isHttpsUrl(changes.avatarUrl, { fragment: true })) {
     fields.push({ field: 'avatar_url', message: 'must be an absolute https URL' });
   }
   if (fields.length > 0) throw AppError.validation('Invalid profile.', fields);
 }
 
-function isHttpsUrl(value: string): boolean {
-  if (value.length > 2048) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.hostname.length > 0 && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
-}
