@@ -92,6 +92,16 @@ describe(createApp.name, () => {
       expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'The body must be a JSON object.' });
     });
 
+    it.each([
+      ['a value', '{"email":"a@b.co","password":"p","display_name":"x\\u0000y"}', 'display_name'],
+      ['a nested value', '{"email":"a@b.co","password":"p","x":{"y":["ok","\\u0000"]}}', 'x.y.1'],
+      ['a key', '{"email":"a@b.co","password":"p","x":{"k\\u0000":1}}', 'x'],
+    ])('refuses a NUL character in %s with 400 (Postgres cannot store one)', async (_case, body, field) => {
+      const response = await postJson(`${sut.url}${register}`, body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field }] });
+    });
+
     it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key anywhere in the body', async (key) => {
       const response = await postJson(`${sut.url}${register}`, `{"email":"a@b.co","password":"p","x":{"${key}":{"admin":true}}}`);
       expect(response.status).toBe(400);

@@ -10,8 +10,16 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
-/** Rejects prototype-pollution keys and absurd nesting anywhere in a parsed body. */
-function assertSafeKeys(value: unknown, path: string, depth: number): void {
+/** Postgres stores no NUL in text or jsonb: no field of ours can hold one. */
+const NUL = '\u0000';
+
+function refuseNul(field: string): never {
+  throw AppError.validation('The body contains a NUL character.', [{ field: field || '(body)', message: 'NUL characters are not allowed.' }]);
+}
+
+/** Rejects prototype-pollution keys, NUL characters and absurd nesting anywhere in a parsed body. */
+function assertSafeBody(value: unknown, path: string, depth: number): void {
+  if (typeof value === 'string' && value.includes(NUL)) refuseNul(path);
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) throw AppError.validation(`The body nests deeper than ${MAX_DEPTH} levels.`);
   for (const [key, child] of Object.entries(value)) {
@@ -19,7 +27,8 @@ function assertSafeKeys(value: unknown, path: string, depth: number): void {
     if (forbiddenKeys.has(key)) {
       throw AppError.validation('The body contains a forbidden key.', [{ field: childPath, message: 'Forbidden key.' }]);
     }
-    assertSafeKeys(child, childPath, depth + 1);
+    if (key.includes(NUL)) refuseNul(path);
+    assertSafeBody(child, childPath, depth + 1);
   }
 }
 
@@ -63,7 +72,7 @@ function assertObject(body: unknown): void {
 /**
  * JSON bodies only: anything else with a body is a 415, more than `limitBytes` a 413,
  * broken JSON a 400, valid JSON that is not an object another 400. Parsed bodies are checked
- * for prototype keys before any route sees them.
+ * for prototype keys and NUL characters before any route sees them.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   // No inflating: a compressed body is a 415, and a small gzip bomb never expands in memory.
@@ -88,7 +97,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
       }
       try {
         assertObject(req.body);
-        assertSafeKeys(req.body, '', 0);
+        assertSafeBody(req.body, '', 0);
         next();
       } catch (unsafe) {
         next(unsafe);
