@@ -95,7 +95,7 @@ describe(organizationRoutes.name, () => {
     expect(calls.at(-1)).toMatchObject({ rpc: 'listMyOrganizations', request: { page: { limit: 50 } } });
   });
 
-  it.each(['0', '101', 'ten', '5.5'])('refuses ?limit=%s', async (limit) => {
+  it.each(['0', '101', 'ten', '5.5', '1e1', '0x10', '%201', '-1'])('refuses ?limit=%s', async (limit) => {
     const response = await fetch(url(`/organizations?limit=${limit}`), { headers: await bearer() });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ errors: [{ field: 'limit' }] });
