@@ -52,6 +52,9 @@ describe('token exchange and organization policies (auth + org, real infrastruct
     expect(claims).toMatchObject({ sub: owner.userId, org_id: organizationId, role: 'OWNER', amr: ['pwd'] });
     expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(900);
     expect(result.scope.split(' ')).toContain('system_data:write');
+    // Asked for in upper case, the token still carries the organization's own id.
+    const upper = await services.auth.client.exchangeToken({ organizationId: organizationId.toUpperCase() }, { principal: owner.principal });
+    expect(decodeJwt(upper.accessToken).org_id).toBe(organizationId);
   });
 
   it('refuses strangers, unknown apps, service tokens and unknown scopes; never widens scopes', async () => {

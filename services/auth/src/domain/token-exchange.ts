@@ -72,8 +72,11 @@ export async function exchangeToken(deps: TokenExchangeDeps, input: TokenExchang
     throw AppError.notFound('Application');
   }
   const scope = grantedScopes(input.scope, access.role).join(' ');
+  // The id as the organization has it (UUIDs are case-insensitive; ours are lower case), so
+  // a client comparing the token's org_id with the organization's id finds them equal.
+  const organizationId = input.organizationId.toLowerCase();
   const accessToken = deps.tokens.serviceToken(
-    { userId: input.userId, sessionId: session.id, organizationId: input.organizationId, role: access.role, amr: session.amr, scope, appId: input.appId },
+    { userId: input.userId, sessionId: session.id, organizationId, role: access.role, amr: session.amr, scope, appId: input.appId },
     deps.serviceTokenTtlSeconds,
   );
   return { accessToken, issuedTokenType: ISSUED_TOKEN_TYPE, tokenType: 'Bearer', expiresIn: deps.serviceTokenTtlSeconds, scope };
