@@ -28,10 +28,9 @@ export const eventCatalog = {
     email: z.email(),
     role,
     organization_name: z.string(),
+    /** Carries the one-time token in its fragment, for the mailer; the token is stored only hashed. */
     accept_url: z.string(),
     expires_at: timestamp,
-    /** The one-time invitation token, carried to mail delivery (API.md); stored only hashed. */
-    token: z.string().optional(),
   }),
   'org.invitation_accepted': z.object({ organization_id: id, invitation_id: id, user_id: id }),
   'org.invitation_revoked': z.object({ organization_id: id, invitation_id: id }),

@@ -41,6 +41,8 @@ describe('org invitations (real Postgres, auth, injected clock)', () => {
       accept_url: `${sut.config.INVITATION_ACCEPT_URL}#token=${token}`,
       expires_at: invitation?.expiresAt,
     });
+    // Only inside the link: not a second time as a field of its own.
+    expect(events.rows[0]?.payload.data).not.toHaveProperty('token');
   });
 
   it('lists invitations with their status and never a token or hash', async () => {

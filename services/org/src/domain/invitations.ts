@@ -81,7 +81,6 @@ export async function createInvitation(
           organization_name: organization.name,
           accept_url: acceptUrlFor(deps.invitations.acceptUrl, token),
           expires_at: expiresAt.toISOString(),
-          token,
         },
       });
       await em.flush();
