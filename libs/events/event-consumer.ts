@@ -31,7 +31,11 @@ export interface EventConsumerOptions<T extends EventType> {
   logger: Logger;
   /** How long JetStream waits for an ack before redelivering. */
   ackWaitMs?: number;
-  /** Deliveries before JetStream gives up on a message. */
+  /**
+   * Deliveries before JetStream gives up on a message. Unlimited by default: a handler fails
+   * when something it needs is down, and no outage, however long, may cost an event (the
+   * retries back off to one a minute). Malformed messages are terminated, never retried.
+   */
   maxDeliver?: number;
   /** Delay before a failed message is delivered again, growing with each attempt. */
   retryDelayMs?: number;
@@ -95,7 +99,7 @@ export class EventConsumer<T extends EventType = EventType> {
     const changeable: Partial<ConsumerConfig> = {
       ...subjectFilter(nats, subjectPrefix, types),
       ack_wait: nanos(this.#options.ackWaitMs ?? 30_000),
-      max_deliver: this.#options.maxDeliver ?? 10,
+      max_deliver: this.#options.maxDeliver ?? -1,
       max_ack_pending: 1000,
     };
     try {
@@ -186,7 +190,8 @@ export class EventConsumer<T extends EventType = EventType> {
       logger.debug(context, handled ? 'event handled' : 'event already handled; skipped');
     } catch (error) {
       const delayMs = Math.min((this.#options.retryDelayMs ?? 1_000) * 2 ** (message.info.deliveryCount - 1), 60_000);
-      const lastAttempt = message.info.deliveryCount >= (this.#options.maxDeliver ?? 10);
+      const { maxDeliver } = this.#options;
+      const lastAttempt = maxDeliver !== undefined && message.info.deliveryCount >= maxDeliver;
       logger[lastAttempt ? 'error' : 'warn']({ ...context, err: error, retry_in_ms: delayMs }, lastAttempt ? 'event handler failed for the last time' : 'event handler failed; will retry');
       message.nak(delayMs);
     }

@@ -34,7 +34,7 @@ async function pendingOf(durableName: string): Promise<{ pending: number; ackPen
   return { pending: info.num_pending, ackPending: info.num_ack_pending };
 }
 
-function consumerFor(durableName: string, handler: (envelope: EventEnvelope<'user.registered'>) => Promise<void>) {
+function consumerFor(durableName: string, handler: (envelope: EventEnvelope<'user.registered'>) => Promise<void>, retryDelayMs = 50) {
   return new EventConsumer({
     orm: fixture.orm,
     nats: fixture.nats,
@@ -43,7 +43,7 @@ function consumerFor(durableName: string, handler: (envelope: EventEnvelope<'use
     durableName,
     types: ['user.registered'],
     logger: fixture.logger,
-    retryDelayMs: 50,
+    retryDelayMs,
     handler: async (em, envelope) => {
       // A side effect in the handler's transaction, to see what commits and what rolls back.
       em.create(Gadget, { id: uuidv7(), name: `${durableName}:${envelope.id}` });
@@ -95,6 +95,30 @@ describe(EventConsumer.name, () => {
       await sut.stop();
     }
   });
+
+  it('keeps retrying a failing handler past ten deliveries: a long outage never costs an event', async () => {
+    const envelope = userRegistered();
+    let attempts = 0;
+    // Fails eleven times (backoff 1, 2, 4 … 1024 ms here), then the dependency is back.
+    const sut = consumerFor(
+      'outage',
+      async (event) => {
+        if (event.id !== envelope.id) return;
+        attempts += 1;
+        if (attempts <= 11) throw new Error('dependency down');
+      },
+      1,
+    );
+    await sut.start();
+    try {
+      await publishRaw(envelope);
+      await vi.waitFor(async () => expect(await sideEffects('outage', envelope.id)).toBe(1), { timeout: 15_000, interval: 50 });
+      expect(attempts).toBe(12);
+      await vi.waitFor(async () => expect(await pendingOf('outage')).toEqual({ pending: 0, ackPending: 0 }), { timeout: 3_000, interval: 25 });
+    } finally {
+      await sut.stop();
+    }
+  }, 20_000);
 
   it('terminates a message that is not a valid event instead of retrying it', async () => {
     const broken = { ...userRegistered(), data: { user_id: 'not-a-uuid' } };
