@@ -25,7 +25,8 @@ function uniqueViolationOf(error: unknown): PostgresErrorFields | undefined {
 
 /** SQLSTATEs that mean "the database is not there right now", not "the query is wrong". */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+/** Socket and name-resolution failures: the host is unreachable or its name does not resolve (yet). */
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function isConnectionFailure(current: object): boolean {
   if (current instanceof ConnectionException) return true;
