@@ -19,6 +19,11 @@ export const gatewayEnv = infrastructureEnv
   .pick({ REDIS_URL: true, REDIS_KEY_PREFIX: true, LOG_LEVEL: true, INTERNAL_AUTH_SECRET: true, SHUTDOWN_GRACE_MS: true })
   .extend({
     PORT: envFields.port(8080),
+    /**
+     * After SIGTERM, how long the gateway keeps serving while /readyz fails, before it stops
+     * accepting connections: the time a load balancer needs to stop sending it requests.
+     */
+    SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
     ORG_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.ORG_GRPC_ADDR),
     APP_KEY_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.APP_KEY_GRPC_ADDR),

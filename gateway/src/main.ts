@@ -11,6 +11,7 @@ import { JwksKeyStore } from './auth/jwks-key-store.ts';
 import { connectGrpcServices } from './clients/grpc-clients.ts';
 import { loadGatewayConfig } from './config.ts';
 import { createIpRateLimiter } from './middleware/rate-limit.ts';
+import { shutDownGracefully } from './shutdown.ts';
 
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.LOG_LEVEL);
@@ -56,21 +57,21 @@ const server = app.listen(config.PORT);
 await once(server, 'listening');
 logger.info({ port: (server.address() as AddressInfo).port }, 'gateway listening');
 
-/** Stop accepting, let in-flight requests finish (up to the grace period), then close clients. */
 async function shutdown(signal: string): Promise<void> {
   if (draining) return;
-  draining = true;
-  logger.info({ signal }, 'shutting down');
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const grace = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
-  grace.unref();
-  await closed;
-  clearTimeout(grace);
-  grpc.close();
-  await revocations.close();
-  await ipLimiter.stop();
-  await redis.close();
+  logger.info({ signal, drain_delay_ms: config.SHUTDOWN_DRAIN_DELAY_MS }, 'shutting down');
+  await shutDownGracefully({
+    server,
+    startDraining: () => (draining = true),
+    drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    closeDependencies: async () => {
+      grpc.close();
+      await revocations.close();
+      await ipLimiter.stop();
+      await redis.close();
+    },
+  });
   logger.info('gateway stopped');
 }
 

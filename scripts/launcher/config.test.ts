@@ -3,13 +3,15 @@ import { ConfigError } from '#libs/config';
 import { loadLauncherConfig, localInfrastructureDefaults, withLocalDefaults } from './config.ts';
 
 describe(withLocalDefaults.name, () => {
-  it('fills unset and empty infrastructure URLs with the local services', () => {
+  it('fills unset and empty infrastructure URLs with the local services, and stops without a drain delay', () => {
     const sut = withLocalDefaults({ DATABASE_URL: '', REDIS_URL: 'redis://cache:6379' });
     expect(sut).toEqual({
       DATABASE_URL: localInfrastructureDefaults.DATABASE_URL,
       REDIS_URL: 'redis://cache:6379',
       NATS_URL: localInfrastructureDefaults.NATS_URL,
+      SHUTDOWN_DRAIN_DELAY_MS: '0',
     });
+    expect(withLocalDefaults({ SHUTDOWN_DRAIN_DELAY_MS: '2000' })).toMatchObject({ SHUTDOWN_DRAIN_DELAY_MS: '2000' });
   });
 
   it('adds nothing in production, so a missing URL fails loudly instead', () => {

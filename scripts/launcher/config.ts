@@ -40,6 +40,9 @@ export function isSet(env: Env, key: string): boolean {
   return value !== undefined && value !== '';
 }
 
+/** No load balancer stands in front of a local run: Ctrl-C need not wait for one to notice. */
+const localRunDefaults = { SHUTDOWN_DRAIN_DELAY_MS: '0' } as const;
+
 /**
  * Fills unset infrastructure URLs with this machine's local services. Production gets no
  * defaults: a deployment that forgot DATABASE_URL must fail, not talk to localhost.
@@ -47,7 +50,7 @@ export function isSet(env: Env, key: string): boolean {
 export function withLocalDefaults(env: Env): Env {
   if (isProduction(env)) return { ...env };
   const filled: Env = { ...env };
-  for (const [key, value] of Object.entries(localInfrastructureDefaults)) {
+  for (const [key, value] of Object.entries({ ...localInfrastructureDefaults, ...localRunDefaults })) {
     if (!isSet(filled, key)) filled[key] = value;
   }
   return filled;
@@ -62,6 +65,7 @@ const launcherSchema = z.object({
   DATABASE_URL: envFields.databaseUrl,
   PORT: envFields.port(8080),
   SHUTDOWN_GRACE_MS: envFields.positiveInt(10_000),
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
   ...grpcAddressFields,
 });
 

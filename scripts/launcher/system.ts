@@ -68,7 +68,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     env,
     sink,
     prefixWidth,
-    stopGraceMs: config.SHUTDOWN_GRACE_MS + 5_000,
+    stopGraceMs: config.SHUTDOWN_DRAIN_DELAY_MS + config.SHUTDOWN_GRACE_MS + 5_000,
     includeTailInErrors: target !== 'inherit',
   });
   const signals = options.signal ? [supervisor.failureSignal, options.signal] : [supervisor.failureSignal];
