@@ -10,6 +10,7 @@ import { startRevocationMirror } from './auth/revocation-mirror.ts';
 import { JwksKeyStore } from './auth/jwks-key-store.ts';
 import { connectGrpcServices } from './clients/grpc-clients.ts';
 import { loadGatewayConfig } from './config.ts';
+import { answerClientError } from './middleware/client-error.ts';
 import { createIpRateLimiter } from './middleware/rate-limit.ts';
 import { shutDownGracefully } from './shutdown.ts';
 
@@ -54,6 +55,7 @@ const app = createApp({
 });
 
 const server = app.listen(config.PORT);
+server.on('clientError', answerClientError);
 await once(server, 'listening');
 logger.info({ port: (server.address() as AddressInfo).port }, 'gateway listening');
 

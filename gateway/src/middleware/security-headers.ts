@@ -7,7 +7,7 @@ import type { RequestHandler, Response } from 'express';
  * token responses); none is ever a document to render, frame or sniff as another type.
  * A route that is safe to cache (JWKS) sets its own Cache-Control, which replaces this one.
  */
-const API_HEADERS: ReadonlyArray<readonly [string, string]> = [
+export const API_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['Cache-Control', 'no-store'],
   ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"],
   ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
