@@ -16,7 +16,15 @@ import type { Logger } from '#libs/logging';
 import type { EventType } from './catalog.ts';
 import { InvalidEventError, parseEnvelope, type EventEnvelope } from './envelope.ts';
 import { ProcessedEvent } from './entities.ts';
-import { eventSubject } from './nats.ts';
+import { eventSubject, MAX_AGE_MS } from './nats.ts';
+
+/**
+ * How long a consumer remembers an event it handled. A message can come again only while the
+ * stream keeps it (a redelivery, or a replay if the consumer is recreated); a day beyond the
+ * stream's age covers a row written late in the message's life.
+ */
+const PROCESSED_RETENTION_MS = MAX_AGE_MS + 24 * 60 * 60 * 1000;
+const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface EventConsumerOptions<T extends EventType> {
   orm: MikroORM;
@@ -39,6 +47,8 @@ export interface EventConsumerOptions<T extends EventType> {
   maxDeliver?: number;
   /** Delay before a failed message is delivered again, growing with each attempt. */
   retryDelayMs?: number;
+  /** How long the `processed_events` rows of this consumer are kept (see PROCESSED_RETENTION_MS). */
+  processedRetentionMs?: number;
 }
 
 /** Whether the connected server is at least `major.minor` (features differ across 2.x). */
@@ -71,6 +81,7 @@ export class EventConsumer<T extends EventType = EventType> {
   #loop: Promise<void> | undefined;
   #stopping = false;
   #restart: (() => void) | undefined;
+  #cleanup: NodeJS.Timeout | undefined;
 
   constructor(options: EventConsumerOptions<T>) {
     this.#options = options;
@@ -82,11 +93,32 @@ export class EventConsumer<T extends EventType = EventType> {
     this.#stopping = false;
     await this.#ensureConsumer();
     this.#loop = this.#run();
+    this.#cleanup = setInterval(() => void this.#deleteExpiredOrWarn(), CLEANUP_INTERVAL_MS);
+    this.#cleanup.unref();
+  }
+
+  /**
+   * Forgets handled events older than the retention (no message that old can come again) and
+   * returns how many. Every replica may run it; the DELETEs only wait on each other.
+   */
+  async deleteExpired(): Promise<number> {
+    const { orm, durableName } = this.#options;
+    const cutoff = new Date(Date.now() - (this.#options.processedRetentionMs ?? PROCESSED_RETENTION_MS));
+    return orm.em.fork().nativeDelete(ProcessedEvent, { consumer: durableName, processedAt: { $lt: cutoff } });
+  }
+
+  async #deleteExpiredOrWarn(): Promise<void> {
+    try {
+      await this.deleteExpired();
+    } catch (error) {
+      this.#options.logger.warn({ err: error, consumer: this.#options.durableName }, 'processed-event cleanup failed; will retry');
+    }
   }
 
   /** Stops fetching; the message being handled is finished (committed and acked) first. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    clearInterval(this.#cleanup);
     this.#restart?.();
     await this.#messages?.close();
     await this.#loop;

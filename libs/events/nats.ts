@@ -5,7 +5,7 @@ import type { EventType } from './catalog.ts';
 /** How long JetStream remembers a `Nats-Msg-Id`: a relay retry within it is dropped as a duplicate. */
 export const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
 /** Events are an integration log, not an archive: consumers catch up within days, not months. */
-const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+export const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** A NATS connection that keeps reconnecting for as long as the process lives. */
 export async function connectNats(url: string, name: string): Promise<NatsConnection> {

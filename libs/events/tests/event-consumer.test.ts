@@ -120,6 +120,21 @@ describe(EventConsumer.name, () => {
     }
   }, 20_000);
 
+  it('forgets handled events once no message that old can come again, and only its own', async () => {
+    const em = fixture.orm.em.fork();
+    const longAgo = new Date(Date.now() - 9 * 24 * 60 * 60 * 1000);
+    const [old, recent, othersOld] = [uuidv7(), uuidv7(), uuidv7()];
+    em.create(ProcessedEvent, { consumer: 'forget', eventId: old, processedAt: longAgo });
+    em.create(ProcessedEvent, { consumer: 'forget', eventId: recent, processedAt: new Date() });
+    em.create(ProcessedEvent, { consumer: 'someone-else', eventId: othersOld, processedAt: longAgo });
+    await em.flush();
+
+    const sut = consumerFor('forget', async () => undefined);
+    expect(await sut.deleteExpired()).toBe(1);
+    const left = await fixture.orm.em.fork().find(ProcessedEvent, { eventId: { $in: [old, recent, othersOld] } });
+    expect(left.map((row) => row.eventId).sort()).toEqual([recent, othersOld].sort());
+  });
+
   it('terminates a message that is not a valid event instead of retrying it', async () => {
     const broken = { ...userRegistered(), data: { user_id: 'not-a-uuid' } };
     const calls: string[] = [];
