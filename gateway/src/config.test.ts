@@ -27,6 +27,21 @@ describe(loadGatewayConfig.name, () => {
     });
   });
 
+  it('names a broken combination together with the bad variables, in one error', () => {
+    const env = { ...required, PORT: 'abc', TRUST_PROXY: 'true', RATE_LIMIT_SYNC_INTERVAL_MS: '2000', RATE_LIMIT_STALE_AFTER_MS: '1000' };
+    const error = (() => {
+      try {
+        loadGatewayConfig(env);
+        return undefined;
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    const keys = (error as ConfigError).problems.map((problem) => problem.split(':')[0]);
+    expect(keys.sort()).toEqual(['PORT', 'RATE_LIMIT_STALE_AFTER_MS', 'TRUST_PROXY']);
+  });
+
   it.each([
     ['a freshness bound that with the heartbeat period reaches a second', { REVOCATION_FRESHNESS_MS: '800', REVOCATION_HEARTBEAT_MS: '200' }],
     ['a freshness bound no heartbeat can meet', { REVOCATION_FRESHNESS_MS: '300', REVOCATION_HEARTBEAT_MS: '300' }],

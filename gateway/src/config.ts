@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig } from '#libs/config';
+import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig, whenValid } from '#libs/config';
 
 /**
  * Express's `trust proxy`: a hop count, `false`, or a comma-separated list of addresses,
@@ -54,6 +54,7 @@ export const gatewayEnv = infrastructureEnv
   .refine((env) => env.RATE_LIMIT_STALE_AFTER_MS > env.RATE_LIMIT_SYNC_INTERVAL_MS, {
     message: 'must be longer than RATE_LIMIT_SYNC_INTERVAL_MS, or every gateway answers 503 between syncs',
     path: ['RATE_LIMIT_STALE_AFTER_MS'],
+    when: whenValid('RATE_LIMIT_STALE_AFTER_MS', 'RATE_LIMIT_SYNC_INTERVAL_MS'),
   })
   // A memory answer can miss a revocation only within REVOCATION_FRESHNESS_MS of Redis storing
   // it (proof in RevocationMirror). The bar is one second; FRESHNESS + HEARTBEAT < 1000 keeps a
@@ -63,10 +64,12 @@ export const gatewayEnv = infrastructureEnv
   .refine((env) => env.REVOCATION_FRESHNESS_MS + env.REVOCATION_HEARTBEAT_MS < 1_000, {
     message: 'REVOCATION_FRESHNESS_MS + REVOCATION_HEARTBEAT_MS must stay below 1000: logout must end sessions within a second',
     path: ['REVOCATION_FRESHNESS_MS'],
+    when: whenValid('REVOCATION_FRESHNESS_MS', 'REVOCATION_HEARTBEAT_MS'),
   })
   .refine((env) => env.REVOCATION_FRESHNESS_MS > env.REVOCATION_HEARTBEAT_MS, {
     message: 'must be longer than REVOCATION_HEARTBEAT_MS, or every session check falls back to Redis',
     path: ['REVOCATION_FRESHNESS_MS'],
+    when: whenValid('REVOCATION_FRESHNESS_MS', 'REVOCATION_HEARTBEAT_MS'),
   });
 
 export type GatewayConfig = Readonly<z.infer<typeof gatewayEnv>>;

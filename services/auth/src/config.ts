@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig } from '#libs/config';
+import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig, whenValid } from '#libs/config';
 
 const authEnv = infrastructureEnv.extend({
   AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
@@ -41,6 +41,7 @@ const authEnv = infrastructureEnv.extend({
   .refine((env) => env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT > env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP, {
     message: 'must be higher than LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP, or one address can lock an account out everywhere',
     path: ['LOGIN_MAX_ATTEMPTS_PER_ACCOUNT'],
+    when: whenValid('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 'LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP'),
   });
 
 export type AuthConfig = z.infer<typeof authEnv>;
