@@ -109,6 +109,12 @@ describe(createApp.name, () => {
     });
   });
 
+  it.each(['/healthz', '/readyz', '/metrics', '/docs', '/api/v1/openapi.json'])('answers POST %s with 405 and Allow, like the API paths', async (path) => {
+    const response = await fetch(`${sut.url}${path}`, { method: 'POST' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
+
   describe('documentation', () => {
     it('serves an OpenAPI 3.1 document with the slice routes', async () => {
       const document = (await (await fetch(`${sut.url}/api/v1/openapi.json`)).json()) as {

@@ -1,15 +1,22 @@
 import type { IRouter } from 'express';
+import type { RouteShape } from '../middleware/method-not-allowed.ts';
 import { DOCS_PAGE_CSP } from '../middleware/security-headers.ts';
 import { renderDocsPage } from '../openapi/docs-page.ts';
 import { API_V1 } from './paths.ts';
 
+const DOCUMENT_PATH = `${API_V1}/openapi.json`;
+const PAGE_PATH = '/docs';
+
+/** These paths answer GET only; other methods get 405 (see method-not-allowed.ts). */
+export const docsRouteShapes: RouteShape[] = [DOCUMENT_PATH, PAGE_PATH].map((path) => ({ method: 'get', path }));
+
 /** The OpenAPI document and its human-readable rendering, registered on the app itself (see ops.ts). */
 export function docsRoutes(router: IRouter, document: Record<string, unknown>): void {
   const page = renderDocsPage(document);
-  router.get(`${API_V1}/openapi.json`, (_req, res) => {
+  router.get(DOCUMENT_PATH, (_req, res) => {
     res.json(document);
   });
-  router.get('/docs', (_req, res) => {
+  router.get(PAGE_PATH, (_req, res) => {
     res.setHeader('Content-Security-Policy', DOCS_PAGE_CSP);
     res.type('html').send(page);
   });

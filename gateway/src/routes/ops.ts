@@ -5,6 +5,7 @@ import { AppError } from '#libs/errors';
 import type { Logger } from '#libs/logging';
 import type { DependencyProbe } from '../clients/types.ts';
 import { sendProblem } from '../middleware/error-handler.ts';
+import type { RouteShape } from '../middleware/method-not-allowed.ts';
 import { toProblem } from '../middleware/problem.ts';
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -33,12 +34,17 @@ async function downDependencies(probes: DependencyProbe[]): Promise<string[]> {
  * registered on the app itself: a sub-router would be entered by every API request and
  * leave it through a setImmediate hop (and its allocations) on the hot path.
  */
+const OPS_PATHS = { health: '/healthz', ready: '/readyz', metrics: '/metrics' } as const;
+
+/** These paths answer GET only; other methods get 405 (see method-not-allowed.ts). */
+export const opsRouteShapes: RouteShape[] = Object.values(OPS_PATHS).map((path) => ({ method: 'get', path }));
+
 export function opsRoutes(router: IRouter, { probes, metrics, logger, isDraining }: OpsDeps): void {
-  router.get('/healthz', (_req, res) => {
+  router.get(OPS_PATHS.health, (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.get('/readyz', async (req, res) => {
+  router.get(OPS_PATHS.ready, async (req, res) => {
     const down = isDraining() ? ['gateway (shutting down)'] : await downDependencies(probes);
     if (down.length === 0) {
       res.json({ status: 'ready' });
@@ -50,7 +56,7 @@ export function opsRoutes(router: IRouter, { probes, metrics, logger, isDraining
     sendProblem(res, toProblem(error, req.requestId));
   });
 
-  router.get('/metrics', async (_req, res) => {
+  router.get(OPS_PATHS.metrics, async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
 }
