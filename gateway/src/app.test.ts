@@ -129,6 +129,20 @@ describe(createApp.name, () => {
       expect(document.paths['/.well-known/jwks.json']?.get?.responses).toHaveProperty('200');
     });
 
+    it('documents the operations endpoints and the response headers (request id, rate limits, Retry-After)', async () => {
+      type Response = { headers?: Record<string, unknown> };
+      const document = (await (await fetch(`${sut.url}/api/v1/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, { responses: Record<string, Response> }>>;
+        components: { headers: Record<string, unknown> };
+      };
+      for (const path of ['/healthz', '/readyz', '/metrics', '/docs', '/api/v1/openapi.json']) expect(document.paths[path]?.get).toBeDefined();
+      const register = document.paths['/api/v1/auth/register']?.post?.responses ?? {};
+      expect(Object.keys(register['201']?.headers ?? {})).toEqual(['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']);
+      expect(register['429']?.headers).toHaveProperty('Retry-After');
+      expect(Object.keys(document.paths['/healthz']?.get?.responses['200']?.headers ?? {})).toEqual(['X-Request-Id']);
+      expect(Object.keys(document.components.headers)).toEqual(expect.arrayContaining(['X-Request-Id', 'Retry-After', 'RateLimit-Limit']));
+    });
+
     it('renders a self-contained HTML reference', async () => {
       const response = await fetch(`${sut.url}/docs`);
       const html = await response.text();

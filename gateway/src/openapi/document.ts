@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { acceptsReadOnlyEcho, readOnlyEchoFields } from '../middleware/validation.ts';
 import type { Operation } from './define-route.ts';
+import { headerComponents, requestIdParameter, responseHeaders } from './headers.ts';
+import { operationsPaths } from './operations-paths.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -71,15 +73,17 @@ function parameters(operation: Operation): JsonSchema[] {
 
 function responses(operation: Operation): Record<string, unknown> {
   const documented: Record<string, unknown> = {};
+  const headers = (status: number) => ({ headers: responseHeaders(status, true) });
   const success = operation.responses[operation.successStatus];
   documented[operation.successStatus] = success
-    ? { description: 'Success.', content: { 'application/json': { schema: jsonSchema(success, 'output') } } }
-    : { description: 'Success, no content.' };
+    ? { description: 'Success.', ...headers(operation.successStatus), content: { 'application/json': { schema: jsonSchema(success, 'output') } } }
+    : { description: 'Success, no content.', ...headers(operation.successStatus) };
   const errors = { ...implicitErrors(operation), ...operation.responses };
   for (const [status, description] of Object.entries(errors)) {
     if (typeof description !== 'string') continue;
     documented[status] = {
       description,
+      ...headers(Number(status)),
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     };
   }
@@ -121,7 +125,7 @@ export function buildOpenApiDocument(operations: readonly Operation[], info: Ope
       ...(operation.description ? { description: operation.description } : {}),
       tags: operation.tags,
       security: operation.auth === 'none' ? [] : [{ bearerAuth: [] }],
-      parameters: parameters(operation),
+      parameters: [...parameters(operation), requestIdParameter],
       ...(operation.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } }
         : {}),
@@ -131,9 +135,10 @@ export function buildOpenApiDocument(operations: readonly Operation[], info: Ope
   return {
     openapi: '3.1.0',
     info,
-    paths,
+    paths: { ...paths, ...operationsPaths },
     components: {
       schemas: { Problem: problemSchema },
+      headers: headerComponents,
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   };
