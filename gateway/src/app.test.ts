@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
@@ -143,14 +144,20 @@ describe(createApp.name, () => {
       expect(Object.keys(document.components.headers)).toEqual(expect.arrayContaining(['X-Request-Id', 'Retry-After', 'RateLimit-Limit']));
     });
 
-    it('renders a self-contained HTML reference', async () => {
+    it('renders a self-contained, interactive HTML reference whose one script the CSP allows by hash', async () => {
       const response = await fetch(`${sut.url}/docs`);
       const html = await response.text();
       expect(response.headers.get('content-type')).toMatch(/^text\/html/);
       expect(html).toContain('/api/v1/users/me');
-      expect(html).not.toMatch(/<script|https?:\/\/cdn/i);
-      // Its inline style sheet is all the page may load.
-      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+      expect(html).toContain('<form class="try" data-method="post" data-path="/api/v1/auth/register">');
+      expect(html).not.toMatch(/https?:\/\/cdn|<script src/i);
+      const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+      expect(scripts).toHaveLength(1);
+      const hash = createHash('sha256').update(scripts[0]!).digest('base64');
+      // Its inline style sheet, that script and same-origin requests are all the page may use.
+      expect(response.headers.get('content-security-policy')).toBe(
+        `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+      );
     });
   });
 

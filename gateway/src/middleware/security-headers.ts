@@ -17,9 +17,6 @@ export const API_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['Cross-Origin-Resource-Policy', 'same-origin'],
 ];
 
-/** The one HTML page (/docs) has an inline style sheet and nothing else to load. */
-export const DOCS_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
 export function securityHeaders(): RequestHandler {
   return (_req, res: Response, next) => {
     for (const [name, value] of API_HEADERS) res.setHeader(name, value);

@@ -1,7 +1,7 @@
 import type { IRouter } from 'express';
 import type { RouteShape } from '../middleware/method-not-allowed.ts';
-import { DOCS_PAGE_CSP } from '../middleware/security-headers.ts';
 import { renderDocsPage } from '../openapi/docs-page.ts';
+import { DOCS_PAGE_CSP } from '../openapi/docs-try-it.ts';
 import { API_V1 } from './paths.ts';
 
 const DOCUMENT_PATH = `${API_V1}/openapi.json`;
