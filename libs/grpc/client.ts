@@ -2,7 +2,7 @@ import { Client, credentials, Metadata, status as GrpcStatus, type ServiceError 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '#libs/errors';
 import { ASSERTION_METADATA_KEY, type AssertionSigner, type Principal } from '#libs/identity';
-import { fromServiceError } from './error-metadata.ts';
+import { fromServiceError, NOT_RUN_KEY } from './error-metadata.ts';
 import { CallMultiplexer } from './multiplex-client.ts';
 import { MAX_MESSAGE_BYTES, REQUEST_ID_METADATA_KEY } from './server.ts';
 
@@ -103,7 +103,9 @@ export function createGrpcClient<Definition extends Record<string, MethodDefinit
         return await callOnce(method, request, callOptions);
       } catch (error) {
         const serviceError = error as ServiceError;
-        const retryable = callOptions.idempotent && serviceError.code === GrpcStatus.UNAVAILABLE;
+        // Idempotent calls may run twice; any call may be sent again if the server never ran it.
+        const notRun = serviceError.metadata?.get(NOT_RUN_KEY)[0] === '1';
+        const retryable = serviceError.code === GrpcStatus.UNAVAILABLE && (callOptions.idempotent || notRun);
         const delay = RETRY_DELAYS_MS[attempt];
         if (retryable && delay !== undefined) {
           await sleep(delay);

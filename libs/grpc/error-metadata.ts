@@ -5,6 +5,8 @@ import { AppError, codeForGrpcStatus, isErrorCode, type FieldError } from '#libs
 export const ERROR_CODE_KEY = 'x-egp-error-code';
 export const ERROR_FIELDS_KEY = 'x-egp-error-fields';
 export const ERROR_RETRY_AFTER_KEY = 'x-egp-retry-after';
+/** Set on a failure the server answered without running the call: safe to retry any method. */
+export const NOT_RUN_KEY = 'x-egp-not-run';
 
 /** Turns any thrown value into a gRPC status; unknown errors become INTERNAL with no internals. */
 export function toGrpcStatus(error: unknown): Partial<StatusObject> {

@@ -1,6 +1,6 @@
 import { Metadata, status as GrpcStatus, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import type { ExchangeResponse } from '#gen/egp/transport/v1/multiplex_service';
-import { ERROR_CODE_KEY, ERROR_FIELDS_KEY, ERROR_RETRY_AFTER_KEY } from './error-metadata.ts';
+import { ERROR_CODE_KEY, ERROR_FIELDS_KEY, ERROR_RETRY_AFTER_KEY, NOT_RUN_KEY } from './error-metadata.ts';
 
 /*
  * A multiplexed call's failure travels in its response frame with exactly what the unary
@@ -11,7 +11,12 @@ import { ERROR_CODE_KEY, ERROR_FIELDS_KEY, ERROR_RETRY_AFTER_KEY } from './error
 const EMPTY = Buffer.alloc(0);
 
 export function okFrame(callId: number, payload: Buffer): ExchangeResponse {
-  return { callId, status: GrpcStatus.OK, payload, errorCode: '', errorMessage: '', errorFields: '' };
+  return { callId, status: GrpcStatus.OK, payload, errorCode: '', errorMessage: '', errorFields: '', notRun: false };
+}
+
+/** The answer to a call refused before it ran because this server is shutting down. */
+export function notRunFrame(callId: number): ExchangeResponse {
+  return { ...errorFrame(callId, { code: GrpcStatus.UNAVAILABLE, details: 'The service is shutting down.' }), notRun: true };
 }
 
 /** The frame for a status made by `toGrpcStatus` (or a bare one, for transport failures). */
@@ -29,6 +34,7 @@ export function errorFrame(callId: number, status: Partial<StatusObject>): Excha
     errorMessage: status.details ?? '',
     errorFields: text(ERROR_FIELDS_KEY),
     ...(text(ERROR_RETRY_AFTER_KEY) !== '' && Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+    notRun: false,
   };
 }
 
@@ -43,5 +49,6 @@ export function frameError(frame: ExchangeResponse): ServiceError {
   if (frame.errorCode) metadata.set(ERROR_CODE_KEY, frame.errorCode);
   if (frame.errorFields) metadata.set(ERROR_FIELDS_KEY, frame.errorFields);
   if (frame.retryAfterSeconds !== undefined) metadata.set(ERROR_RETRY_AFTER_KEY, String(frame.retryAfterSeconds));
+  if (frame.notRun) metadata.set(NOT_RUN_KEY, '1');
   return serviceError(frame.status, frame.errorMessage, metadata);
 }

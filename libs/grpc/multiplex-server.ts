@@ -1,6 +1,6 @@
 import { status as GrpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { ExchangeRequest, ExchangeResponse } from '#gen/egp/transport/v1/multiplex_service';
-import { errorFrame } from './multiplex-frames.ts';
+import { errorFrame, notRunFrame } from './multiplex-frames.ts';
 
 type ExchangeCall = ServerDuplexStream<ExchangeRequest, ExchangeResponse>;
 
@@ -60,7 +60,7 @@ export class MultiplexEndpoint {
 
   #answer(stream: OpenStream, frame: ExchangeRequest): void {
     if (this.#draining) {
-      this.#write(stream, errorFrame(frame.callId, { code: GrpcStatus.UNAVAILABLE, details: 'The service is shutting down.' }));
+      this.#write(stream, notRunFrame(frame.callId));
       return;
     }
     stream.inFlight += 1;

@@ -1,11 +1,12 @@
-import { credentials, Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
+import { credentials, Server, ServerCredentials, status as GrpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '#libs/errors';
 import { AssertionSigner } from '#libs/identity';
 import { createLogger } from '#libs/logging';
 import { AuthServiceService, type AuthServiceServer } from '#gen/egp/auth/v1/auth_service';
-import { MultiplexServiceClient, type ExchangeResponse } from '#gen/egp/transport/v1/multiplex_service';
+import { MultiplexServiceClient, MultiplexServiceService, type ExchangeRequest, type ExchangeResponse } from '#gen/egp/transport/v1/multiplex_service';
 import { createGrpcClient } from './client.ts';
+import { notRunFrame, okFrame } from './multiplex-frames.ts';
 import { GrpcServer } from './server.ts';
 
 const assertions = new AssertionSigner('m'.repeat(32));
@@ -133,6 +134,46 @@ describe('multiplexed calls', () => {
     cleanups.push(() => second.server.shutdown());
     const answer = await sut.getUser({ userId: 'x' }, { ...anonymous, idempotent: true });
     expect(answer.user?.id).toBe('second-x');
+  });
+
+  it('marks calls refused while draining as not run, and any call so refused is sent again', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const draining = await startServer(async (id) => {
+      if (id === 'held') await held;
+      return id;
+    });
+    const holder = client(draining.address);
+    cleanups.push(() => holder.close());
+    const inFlight = holder.getUser({ userId: 'held' }, anonymous);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = draining.server.shutdown();
+    const [refused] = await exchangeRaw(draining.address, [{ callId: 1, method: '/egp.auth.v1.AuthService/GetUser', assertion: '' }]);
+    expect(refused).toMatchObject({ status: GrpcStatus.UNAVAILABLE, notRun: true });
+    release();
+    await inFlight;
+    await stopped;
+
+    // A server that refuses the first frame unrun: the caller sends even a non-idempotent call again.
+    let frames = 0;
+    const flaky = new Server();
+    flaky.addService(MultiplexServiceService, {
+      exchange: (call: ServerDuplexStream<ExchangeRequest, ExchangeResponse>) => {
+        call.on('data', (frame: ExchangeRequest) => {
+          frames += 1;
+          const user = { id: 'second-try', email: '', displayName: '', wallets: [], createdAt: '', updatedAt: '' };
+          call.write(frames === 1 ? notRunFrame(frame.callId) : okFrame(frame.callId, AuthServiceService.getUser.responseSerialize({ user })));
+        });
+        call.on('end', () => call.end());
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      flaky.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    const sut = client(`127.0.0.1:${port}`);
+    cleanups.push(() => flaky.forceShutdown(), () => sut.close());
+    expect((await sut.getUser({ userId: 'x' }, anonymous)).user?.id).toBe('second-try');
+    expect(frames).toBe(2);
   });
 
   it('falls back to unary calls for a server without MultiplexService', async () => {

@@ -51,7 +51,14 @@ export interface ExchangeResponse {
   /** JSON array of field errors (`x-egp-error-fields`). */
   errorFields: string;
   /** Seconds (`x-egp-retry-after`). */
-  retryAfterSeconds?: number | undefined;
+  retryAfterSeconds?:
+    | number
+    | undefined;
+  /**
+   * The server refused the call before running it (it is shutting down): the caller may send
+   * it again elsewhere whatever the method does (`x-egp-not-run` on the caller's side).
+   */
+  notRun: boolean;
 }
 
 function createBaseExchangeRequest(): ExchangeRequest {
@@ -224,6 +231,7 @@ function createBaseExchangeResponse(): ExchangeResponse {
     errorMessage: "",
     errorFields: "",
     retryAfterSeconds: undefined,
+    notRun: false,
   };
 }
 
@@ -249,6 +257,9 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
     }
     if (message.retryAfterSeconds !== undefined) {
       writer.uint32(56).uint32(message.retryAfterSeconds);
+    }
+    if (message.notRun !== false) {
+      writer.uint32(64).bool(message.notRun);
     }
     return writer;
   },
@@ -322,6 +333,14 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
             message.retryAfterSeconds = reader.uint32();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.notRun = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -363,6 +382,11 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
         : isSet(object.retry_after_seconds)
         ? globalThis.Number(object.retry_after_seconds)
         : undefined,
+      notRun: isSet(object.notRun)
+        ? globalThis.Boolean(object.notRun)
+        : isSet(object.not_run)
+        ? globalThis.Boolean(object.not_run)
+        : false,
     };
   },
 
@@ -389,6 +413,9 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
     if (message.retryAfterSeconds !== undefined) {
       obj.retryAfterSeconds = Math.round(message.retryAfterSeconds);
     }
+    if (message.notRun !== false) {
+      obj.notRun = message.notRun;
+    }
     return obj;
   },
 
@@ -404,6 +431,7 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
     message.errorMessage = object.errorMessage ?? "";
     message.errorFields = object.errorFields ?? "";
     message.retryAfterSeconds = object.retryAfterSeconds ?? undefined;
+    message.notRun = object.notRun ?? false;
     return message;
   },
 };
