@@ -26,6 +26,8 @@ export function accessLog(logger: Logger, duration: Histogram<'method' | 'route'
       const route = routeLabel(req);
       duration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       const level = quietPaths.has(req.path) ? 'debug' : res.statusCode >= 500 ? 'warn' : 'info';
+      // Nothing to build for a line the level drops (req.ip parses X-Forwarded-For each time).
+      if (!logger.isLevelEnabled(level)) return;
       // 'finish' fires outside the request's async context, so the id is restored explicitly.
       withRequestId(req.requestId, () =>
         logger[level](

@@ -1,0 +1,43 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '#libs/logging';
+import { accessLog } from './access-log.ts';
+import { createHttpMetrics } from './metrics.ts';
+import { requestId } from './request-id.ts';
+
+describe(accessLog.name, () => {
+  let close: () => void = () => undefined;
+  afterEach(() => close());
+
+  /** One request through the middleware; the log lines it wrote, and the duration samples. */
+  async function oneRequest(level: string) {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('test', level, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const metrics = createHttpMetrics();
+    const app = express();
+    app.use(requestId(), accessLog(logger, metrics.requestDuration));
+    app.get('/items/:id', (_req, res) => void res.json({ ok: true }));
+    const server = app.listen(0, '127.0.0.1');
+    close = () => server.close();
+    await new Promise((resolve) => server.once('listening', resolve));
+    await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/items/42?secret=x`)).text();
+    await new Promise((resolve) => setImmediate(resolve));
+    const samples = (await metrics.requestDuration.get()).values.filter((value) => value.metricName === 'http_request_duration_seconds_count');
+    return { lines, samples };
+  }
+
+  it('logs one line per request with the route pattern, never the raw URL', async () => {
+    const { lines, samples } = await oneRequest('info');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'request completed', method: 'GET', route: '/items/:id', status: 200 });
+    expect(JSON.stringify(lines[0])).not.toContain('secret');
+    expect(samples).toEqual([expect.objectContaining({ labels: { method: 'GET', route: '/items/:id', status: '200' }, value: 1 })]);
+  });
+
+  it('writes nothing when the level drops the line, and still counts the request', async () => {
+    const { lines, samples } = await oneRequest('warn');
+    expect(lines).toEqual([]);
+    expect(samples).toEqual([expect.objectContaining({ value: 1 })]);
+  });
+});
