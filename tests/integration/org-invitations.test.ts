@@ -95,6 +95,28 @@ describe('org invitations (real Postgres, auth, injected clock)', () => {
     await expect(sut.client.revokeInvitation({ organizationId, invitationId: '0190f0f0-0000-7000-8000-000000000000' }, as(owner.principal))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it("revokes a member's pending invitations when they lose the right to invite: demoted to MEMBER or removed", async () => {
+    const admin = await sut.registerUser('departing-admin');
+    await sut.client.addMember({ organizationId, userId: admin.userId, role: 'ADMIN' }, as(owner.principal));
+    const alt = await sut.registerUser('alt-account');
+    const byAdmin = await sut.client.createInvitation({ organizationId, email: alt.email, role: 'ADMIN' }, as(admin.principal));
+    const byOwner = await invite(uniqueEmail('kept'));
+
+    // Demoted to MEMBER: the admin's invitation goes, the owner's stays.
+    await sut.client.updateMemberRole({ organizationId, userId: admin.userId, role: 'MEMBER' }, as(owner.principal));
+    await expect(sut.client.acceptInvitation({ token: byAdmin.token }, as(alt.principal))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const { invitations } = await sut.client.listInvitations({ organizationId, page: { limit: 100, cursor: '' } }, as(owner.principal));
+    const statusOf = (id: string | undefined) => invitations.find((listed) => listed.id === id)?.status;
+    expect([statusOf(byAdmin.invitation?.id), statusOf(byOwner.invitation?.id)]).toEqual(['REVOKED', 'PENDING']);
+
+    // Promoted again, then removed: what they sent meanwhile goes too.
+    await sut.client.updateMemberRole({ organizationId, userId: admin.userId, role: 'ADMIN' }, as(owner.principal));
+    const again = await sut.client.createInvitation({ organizationId, email: alt.email, role: 'MEMBER' }, as(admin.principal));
+    await sut.client.removeMember({ organizationId, userId: admin.userId }, as(owner.principal));
+    await expect(sut.client.acceptInvitation({ token: again.token }, as(alt.principal))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await outboxTypes(sut.db, organizationId)).slice(-2)).toEqual(['org.invitation_revoked', 'org.member_removed']);
+  });
+
   it('replaces a pending invitation when the same address is invited again', async () => {
     const invitee = await sut.registerUser('reinvite');
     const first = await invite(invitee.email);

@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { translateDbError, uuidv7 } from '#libs/db';
 import { AppError } from '#libs/errors';
 import { recordEvent } from '#libs/events';
@@ -121,4 +122,18 @@ export async function revokeInvitation(deps: OrgDeps, rawOrganizationId: string,
     return true;
   });
   if (revoked) deps.afterCommit();
+}
+
+/**
+ * Revokes the pending invitations a member sent, inside the transaction that removes them or
+ * takes away the role that let them invite: an invitation must not outlive its sender's right
+ * to give it (a departing admin could otherwise leave a way back in for a second account).
+ */
+export async function revokeInvitationsSentBy(em: EntityManager, organizationId: string, inviterId: string, now: Date): Promise<void> {
+  const pending = await em.find(InvitationSchema, { organizationId, invitedBy: inviterId, status: 'PENDING', expiresAt: { $gt: now } });
+  for (const invitation of pending) {
+    invitation.status = 'REVOKED';
+    invitation.revokedAt = now;
+    recordEvent(em, { type: 'org.invitation_revoked', source: 'org', subject: organizationId, data: { organization_id: organizationId, invitation_id: invitation.id } });
+  }
 }

@@ -7,6 +7,7 @@ import { MemberSchema, OrganizationSchema, type Member } from '../db/entities/in
 import { ADMIN_SCOPE, authorizeMember, type MemberActor } from './authorization.ts';
 import type { OrgDeps } from './deps.ts';
 import { parseId } from './ids.ts';
+import { revokeInvitationsSentBy } from './invitations.ts';
 import { assertMayChangeRole, assertMayRemove, assertOwnerRemains } from './owner-rules.ts';
 import { parseRole, roles, type Role } from './roles.ts';
 
@@ -35,6 +36,11 @@ async function underOrganizationLock<T>(
   });
 }
 
+/** ADMIN and OWNER send invitations (see createInvitation's authorization). */
+function canInvite(role: Role): boolean {
+  return role === 'ADMIN' || role === 'OWNER';
+}
+
 function countOwners(em: EntityManager, organizationId: string): Promise<number> {
   return em.count(MemberSchema, { organizationId, role: 'OWNER' });
 }
@@ -48,6 +54,7 @@ export async function updateMemberRole(deps: OrgDeps, rawOrganizationId: string,
     assertOwnerRemains(target.role, next, await countOwners(em, target.organizationId));
     const previous: Role = target.role;
     target.role = next;
+    if (!canInvite(next)) await revokeInvitationsSentBy(em, target.organizationId, target.userId, deps.now());
     recordEvent(em, {
       type: 'org.member_role_changed',
       source: 'org',
@@ -68,6 +75,7 @@ export async function removeMember(deps: OrgDeps, rawOrganizationId: string, pri
     assertMayRemove(actor.role, target.role, actor.userId === target.userId);
     assertOwnerRemains(target.role, undefined, await countOwners(em, target.organizationId));
     em.remove(target);
+    await revokeInvitationsSentBy(em, target.organizationId, target.userId, deps.now());
     recordEvent(em, { type: 'org.member_removed', source: 'org', subject: target.organizationId, data: { organization_id: target.organizationId, user_id: target.userId } });
     await em.flush();
   });
