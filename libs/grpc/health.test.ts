@@ -45,4 +45,14 @@ describe(HealthState.name, () => {
     await vi.waitFor(() => expect(seen).toEqual([SERVICE_UNKNOWN, SERVING, NOT_SERVING]));
     watch.cancel();
   });
+
+  it('ends every Watch when told to, so a shutting-down server is not held up by one', async () => {
+    const watch = client.watch({ service: '' });
+    const ended = new Promise<void>((resolve) => watch.on('end', () => resolve()));
+    const watching = new Promise<void>((resolve) => watch.once('data', () => resolve()));
+    watch.on('error', () => undefined);
+    await watching;
+    sut.endWatches();
+    await ended;
+  });
 });

@@ -27,6 +27,12 @@ export class HealthState {
     for (const call of this.#watchers.get(service) ?? []) call.write({ status });
   }
 
+  /** Ends every Watch (after they were told NOT_SERVING): an open stream would hold up a graceful shutdown. */
+  endWatches(): void {
+    for (const watchers of this.#watchers.values()) for (const call of watchers) call.end();
+    this.#watchers.clear();
+  }
+
   status(service: string): Status {
     return this.#statuses.get(service) ?? ServingStatus.SERVICE_UNKNOWN;
   }

@@ -187,6 +187,7 @@ export class GrpcServer {
   /** Stops taking new calls, lets in-flight ones finish within the grace period, then closes. */
   async shutdown(): Promise<void> {
     this.health.set(false);
+    this.health.endWatches();
     const grace = this.#options.shutdownGraceMs ?? 10_000;
     const drainStarted = performance.now();
     await this.#multiplex.drain(grace);
