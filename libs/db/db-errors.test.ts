@@ -27,6 +27,8 @@ describe(isConnectionError.name, () => {
 
   it('does not take a query error for an outage', () => {
     expect(isConnectionError(withCode('23505'))).toBe(false);
+    // A protocol violation (a NUL in a text parameter) fails again on every retry.
+    expect(isConnectionError(withCode('08P01'))).toBe(false);
     expect(isConnectionError(new Error('syntax error'))).toBe(false);
   });
 });

@@ -28,10 +28,19 @@ const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Socket and name-resolution failures: the host is unreachable or its name does not resolve (yet). */
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+/**
+ * SQLSTATE class 08, connection exceptions, except 08P01 (protocol violation): what the
+ * server says of a statement it cannot read, e.g. a NUL inside a text parameter. Sending it
+ * again fails again, so it is a bug to report (500), not an outage to wait out (503).
+ */
+function isConnectionClass(code: string): boolean {
+  return code.startsWith('08') && code !== '08P01';
+}
+
 function isConnectionFailure(current: object): boolean {
   if (current instanceof ConnectionException) return true;
   const code = (current as PostgresErrorFields).code;
-  if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
+  if (typeof code === 'string' && (isConnectionClass(code) || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
   const message = (current as { message?: unknown }).message;
   return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(message);
 }
