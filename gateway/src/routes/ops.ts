@@ -29,16 +29,16 @@ async function downDependencies(probes: DependencyProbe[]): Promise<string[]> {
   return results.filter((name) => name !== undefined);
 }
 
-/**
- * Liveness (the process), readiness (Redis and every service) and Prometheus metrics,
- * registered on the app itself: a sub-router would be entered by every API request and
- * leave it through a setImmediate hop (and its allocations) on the hot path.
- */
 const OPS_PATHS = { health: '/healthz', ready: '/readyz', metrics: '/metrics' } as const;
 
 /** These paths answer GET only; other methods get 405 (see method-not-allowed.ts). */
 export const opsRouteShapes: RouteShape[] = Object.values(OPS_PATHS).map((path) => ({ method: 'get', path }));
 
+/**
+ * Liveness (the process), readiness (Redis and every service) and Prometheus metrics,
+ * registered on the app itself: a sub-router would be entered by every API request and
+ * leave it through a setImmediate hop (and its allocations) on the hot path.
+ */
 export function opsRoutes(router: IRouter, { probes, metrics, logger, isDraining }: OpsDeps): void {
   router.get(OPS_PATHS.health, (_req, res) => {
     res.json({ status: 'ok' });
