@@ -100,7 +100,7 @@ describe('sign-in on plain SQL (real Postgres)', () => {
 
   it('writes neither row when the session cannot be stored', async () => {
     const marker = new Date('2001-02-03T04:05:06.789Z');
-    await expect(new SessionFactory(3600).insert(em, uuidv7(), ['pwd'], marker)).rejects.toThrow(/foreign key/);
+    await expect(new SessionFactory({ refreshTokenTtlSeconds: 3600, maxLifetimeSeconds: 7200 }).insert(em, uuidv7(), ['pwd'], marker)).rejects.toThrow(/foreign key/);
     const rows = await db.query('select 1 from auth.refresh_tokens where created_at = $1 union all select 1 from auth.sessions where created_at = $1', [marker]);
     expect(rows.rowCount).toBe(0);
   });

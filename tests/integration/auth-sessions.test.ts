@@ -59,6 +59,20 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
     await expect(revocations.isRevoked(sessionId)).resolves.toBe(true);
   });
 
+  it('ends a session at its maximum lifetime from sign-in, however recently it was refreshed', async () => {
+    const { result, sessionId } = await register();
+    const fresh = await sut.client.refresh({ refreshToken: result.tokens?.refreshToken ?? '' }, sut.anonymous());
+    // The sign-in was longer ago than the maximum (90 days), its last refresh just now.
+    const db = new pg.Client({ connectionString: sut.config.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`update auth.sessions set created_at = now() - interval '91 days' where id = $1`, [sessionId]);
+    } finally {
+      await db.end();
+    }
+    await expect(sut.client.refresh({ refreshToken: fresh.tokens?.refreshToken ?? '' }, sut.anonymous())).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {
     const { result } = await register();
     const token = result.tokens?.refreshToken ?? '';

@@ -66,7 +66,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
     { concurrency: config.PASSWORD_HASH_CONCURRENCY, niceness: config.PASSWORD_HASH_NICENESS },
   );
   await hasher.prepare();
-  const sessions = new SessionFactory(config.REFRESH_TOKEN_TTL_SECONDS);
+  const sessions = new SessionFactory({ refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, maxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS });
   const tokens = new TokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
   // A revoked session's entry must outlive every token bound to it: access and service tokens alike.
   const revocations = new SessionRevocationList(redis, config.REDIS_KEY_PREFIX, Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS));
@@ -84,7 +84,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   });
   const gate = new LoginGate(redis, ipLimits, throttle);
   const afterCommit = () => relay.notify();
-  const lifecycle = { em, sessions, tokens, revocations, refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
+  const lifecycle = { em, sessions, tokens, revocations };
 
   const assertions = new AssertionSigner(config.INTERNAL_AUTH_SECRET);
   const org = createGrpcClient(OrgServiceService, { address: config.ORG_GRPC_ADDR, caller: SERVICE, assertions, defaultTimeoutMs: config.GRPC_TIMEOUT_MS, multiplex: config.GRPC_MULTIPLEX });

@@ -12,7 +12,6 @@ export interface SessionLifecycleDeps {
   sessions: SessionFactory;
   tokens: TokenIssuer;
   revocations: SessionRevocationList;
-  refreshTokenTtlSeconds: number;
 }
 
 const invalidRefreshToken = () => new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired.');
@@ -40,8 +39,10 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
       return { kind: 'reused' as const, sessionId: session.id };
     }
     if (token.expiresAt <= now || session.expiresAt <= now) return { kind: 'invalid' as const };
+    // Past its maximum lifetime a session is over, however recently it was used.
+    const expiresAt = deps.sessions.expiryAfterUse(session, now);
+    if (expiresAt <= now) return { kind: 'invalid' as const };
     token.usedAt = now;
-    const expiresAt = new Date(now.getTime() + deps.refreshTokenTtlSeconds * 1000);
     session.expiresAt = expiresAt;
     const next = deps.sessions.issueRefreshToken(em, session.id, expiresAt, now);
     return { kind: 'rotated' as const, userId: session.userId, sessionId: session.id, refreshToken: next };

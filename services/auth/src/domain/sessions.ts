@@ -33,12 +33,29 @@ const INSERT_SESSION_WITH_TOKEN = new PreparedStatement(`
   insert into "auth"."refresh_tokens" ("id", "session_id", "token_hash", "created_at", "expires_at", "used_at")
   select $6, "id", $7, $8, $9, null from session`);
 
-/** Creates sessions and their refresh tokens. */
-export class SessionFactory {
-  readonly #refreshTokenTtlSeconds: number;
+export interface SessionLifetimes {
+  /** A refresh token's life: the session ends this long after its last use (sliding). */
+  refreshTokenTtlSeconds: number;
+  /**
+   * However often it is used, a session ends this long after its sign-in, and the user signs
+   * in again (ASVS V3.3.2: re-authentication also for sessions in active use).
+   */
+  maxLifetimeSeconds: number;
+}
 
-  constructor(refreshTokenTtlSeconds: number) {
-    this.#refreshTokenTtlSeconds = refreshTokenTtlSeconds;
+/** Creates sessions and their refresh tokens, and says how long a session lives. */
+export class SessionFactory {
+  readonly #lifetimes: SessionLifetimes;
+
+  constructor(lifetimes: SessionLifetimes) {
+    this.#lifetimes = lifetimes;
+  }
+
+  /** When a session used now ends: a refresh token's life from now, never past its maximum. */
+  expiryAfterUse(session: Pick<Session, 'createdAt'>, now: Date): Date {
+    const sliding = now.getTime() + this.#lifetimes.refreshTokenTtlSeconds * 1000;
+    const absolute = session.createdAt.getTime() + this.#lifetimes.maxLifetimeSeconds * 1000;
+    return new Date(Math.min(sliding, absolute));
   }
 
   /** Opens a session inside the caller's unit of work (written by its flush). */
@@ -73,7 +90,7 @@ export class SessionFactory {
   }
 
   #newSession(userId: string, amr: string[], now: Date): Session {
-    const expiresAt = new Date(now.getTime() + this.#refreshTokenTtlSeconds * 1000);
+    const expiresAt = this.expiryAfterUse({ createdAt: now }, now);
     return { id: uuidv7(), userId, amr, createdAt: now, expiresAt, revokedAt: null, revokedReason: null };
   }
 }
