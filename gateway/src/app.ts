@@ -9,6 +9,7 @@ import { accessLog } from './middleware/access-log.ts';
 import { authenticate, prefetchPrincipal } from './middleware/authenticate.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
 import { methodNotAllowed } from './middleware/method-not-allowed.ts';
+import { routeTable, type RouteTable } from './middleware/route-table.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { createHttpMetrics } from './middleware/metrics.ts';
 import { ipRateLimit } from './middleware/rate-limit.ts';
@@ -65,7 +66,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
 
   app.use(requestId());
-  app.use(accessLog(logger, metrics.requestDuration));
+  // The routes are declared below; the log asks for their table when a request finishes.
+  const declared: { routes?: RouteTable } = {};
+  app.use(accessLog(logger, metrics.requestDuration, () => declared.routes));
   app.use(securityHeaders());
   opsRoutes(app, {
     probes: [redisProbe, ...deps.probes],
@@ -86,7 +89,8 @@ export function createApp(deps: AppDeps): Express {
   invitationRoutes(api, clients);
   wellKnownRoutes(api, clients);
   docsRoutes(app, buildOpenApiDocument(api.operations, { title: 'EGP Accounts', version: '1.0.0' }));
-  app.use(methodNotAllowed([...api.operations, ...opsRouteShapes, ...docsRouteShapes]));
+  declared.routes = routeTable([...api.operations, ...opsRouteShapes, ...docsRouteShapes]);
+  app.use(methodNotAllowed(declared.routes));
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '#libs/logging';
 import { errorHandler, notFound } from './error-handler.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
+import { routeTable } from './route-table.ts';
 
 describe(methodNotAllowed.name, () => {
   let server: Server;
@@ -13,11 +14,13 @@ describe(methodNotAllowed.name, () => {
     const app = express();
     app.get('/api/v1/users/me', (_req, res) => void res.json({}));
     app.use(
-      methodNotAllowed([
-        { method: 'get', path: '/api/v1/users/me' },
-        { method: 'put', path: '/api/v1/users/me' },
-        { method: 'delete', path: '/api/v1/organizations/:orgId/members/:userId' },
-      ]),
+      methodNotAllowed(
+        routeTable([
+          { method: 'get', path: '/api/v1/users/me' },
+          { method: 'put', path: '/api/v1/users/me' },
+          { method: 'delete', path: '/api/v1/organizations/:orgId/members/:userId' },
+        ]),
+      ),
     );
     app.use(notFound());
     app.use(errorHandler(createLogger('test', 'silent')));

@@ -1,5 +1,5 @@
 import type { IRouter } from 'express';
-import type { RouteShape } from '../middleware/method-not-allowed.ts';
+import type { RouteShape } from '../middleware/route-table.ts';
 import { renderDocsPage } from '../openapi/docs-page.ts';
 import { DOCS_PAGE_CSP } from '../openapi/docs-try-it.ts';
 import { API_V1 } from './paths.ts';

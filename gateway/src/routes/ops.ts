@@ -5,7 +5,7 @@ import { AppError } from '#libs/errors';
 import type { Logger } from '#libs/logging';
 import type { DependencyProbe } from '../clients/types.ts';
 import { sendProblem } from '../middleware/error-handler.ts';
-import type { RouteShape } from '../middleware/method-not-allowed.ts';
+import type { RouteShape } from '../middleware/route-table.ts';
 import { toProblem } from '../middleware/problem.ts';
 
 const PROBE_TIMEOUT_MS = 2_000;
