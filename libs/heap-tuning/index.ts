@@ -1,11 +1,7 @@
 /**
- * Importing this module tunes V8's garbage collector for a request-serving process (see
- * `HEAP_FLAGS`). It must be the first import of a process's entry point: ES modules are
- * evaluated in import order, and what the collector learns while the other modules load is
- * exactly what the settings are about.
+ * V8 garbage-collector settings for a request-serving process (see `HEAP_FLAGS` and
+ * `HEAP_START_FLAGS`). Importing this module changes nothing: a process applies the
+ * settings by importing `#libs/heap-tuning/apply` first; the launcher reads the start flags
+ * from here without tuning its own heap.
  */
-import { applyHeapFlags } from './heap-flags.ts';
-
-applyHeapFlags(process.execArgv);
-
-export { HEAP_FLAGS } from './heap-flags.ts';
+export { applyHeapFlags, flagsToApply, HEAP_FLAGS, HEAP_START_FLAGS } from './heap-flags.ts';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { HEAP_START_FLAGS } from '#libs/heap-tuning';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import type { Component } from './components.ts';
@@ -42,7 +43,8 @@ export class ManagedChild {
 
   constructor(component: Component, options: ChildOptions) {
     this.name = component.name;
-    this.#process = spawn(process.execPath, [component.entry, ...(component.args ?? [])], {
+    // V8 sizes the young generation at start-up: that setting can only go on the command line.
+    this.#process = spawn(process.execPath, [...HEAP_START_FLAGS, component.entry, ...(component.args ?? [])], {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],

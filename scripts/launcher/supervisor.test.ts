@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HEAP_START_FLAGS } from '#libs/heap-tuning';
 import type { Component } from './components.ts';
 import { Supervisor } from './supervisor.ts';
 
@@ -96,5 +97,15 @@ describe(Supervisor.name, () => {
 
     await sut.stop();
     expect(await stubborn.exited).toMatchObject({ signal: 'SIGKILL' });
+  });
+
+  it("starts every child with the heap settings V8 reads only at start-up", async () => {
+    const { sut, lines } = supervisor();
+    sut.spawn(script('flags', `console.log(JSON.stringify(process.execArgv)); setInterval(() => {}, 1000);`));
+    await until(() => lines.length === 1);
+    await sut.stop();
+
+    const execArgv = JSON.parse(lines[0]!.replace(/^flags +\| /, '')) as string[];
+    expect(execArgv).toEqual(expect.arrayContaining([...HEAP_START_FLAGS]));
   });
 });

@@ -1,4 +1,4 @@
-import '#libs/heap-tuning'; // first: V8's collector settings apply to what loads after it
+import '#libs/heap-tuning/apply'; // first: V8's collector settings apply to what loads after it
 import { stopOnSignals } from '#libs/lifecycle';
 import { createLogger } from '#libs/logging';
 import { loadOrgConfig } from './config.ts';
