@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { flagsToApply, HEAP_FLAGS, HEAP_START_FLAGS } from './heap-flags.ts';
 
 const probe = fileURLToPath(new URL('./fixtures/pretenuring-probe.ts', import.meta.url));
+const bufferPoolProbe = fileURLToPath(new URL('./fixtures/buffer-pool-probe.ts', import.meta.url));
 const youngGenerationProbe = fileURLToPath(new URL('./fixtures/young-generation-probe.ts', import.meta.url));
 const dockerfile = fileURLToPath(new URL('../../deploy/docker/Dockerfile', import.meta.url));
 const MIB = 1024 * 1024;
@@ -13,6 +14,11 @@ const MIB = 1024 * 1024;
 async function largestYoungGeneration(nodeFlags: readonly string[]): Promise<number> {
   const { stdout } = await promisify(execFile)(process.execPath, [...nodeFlags, youngGenerationProbe]);
   return (JSON.parse(stdout) as { largestNewSpaceBytes: number }).largestNewSpaceBytes;
+}
+
+async function bytesHeldByOneByteBuffer(tuned: boolean): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, [bufferPoolProbe, ...(tuned ? ['tuned'] : [])]);
+  return (JSON.parse(stdout) as { heldBytes: number }).heldBytes;
 }
 
 async function oldGrowthOfShortLivedObjects(tuned: boolean): Promise<number> {
@@ -37,13 +43,18 @@ describe(flagsToApply.name, () => {
   });
 });
 
-describe('importing #libs/heap-tuning', () => {
+describe('importing #libs/heap-tuning/apply', () => {
   it('stops V8 from creating short-lived objects in the old generation', async () => {
     // The untuned run shows the case is real on this Node: objects from a place whose earlier
     // objects survived are created in the old generation (about 12 MB of the million here).
     expect(await oldGrowthOfShortLivedObjects(false)).toBeGreaterThan(4_000_000);
     expect(await oldGrowthOfShortLivedObjects(true)).toBeLessThan(500_000);
   }, 30_000);
+
+  it("gives each small Buffer its own memory instead of a slice of the pool's slab", async () => {
+    expect(await bytesHeldByOneByteBuffer(false)).toBeGreaterThanOrEqual(8192); // 64 KiB in Node 24
+    expect(await bytesHeldByOneByteBuffer(true)).toBe(1);
+  });
 });
 
 describe('HEAP_START_FLAGS', () => {
