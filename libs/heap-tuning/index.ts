@@ -4,5 +4,5 @@
  * by importing `#libs/heap-tuning/apply` first; the launcher reads the start flags from here
  * without tuning its own heap.
  */
-export { BUFFER_POOL_SIZE, disableBufferPool } from './buffer-pool.ts';
-export { applyHeapFlags, flagsToApply, HEAP_FLAGS, HEAP_START_FLAGS } from './heap-flags.ts';
+export { BUFFER_POOL_SIZE } from './buffer-pool.ts';
+export { HEAP_FLAGS, HEAP_START_FLAGS } from './heap-flags.ts';
