@@ -23,7 +23,7 @@ export const gatewayEnv = infrastructureEnv
      * After SIGTERM, how long the gateway keeps serving while /readyz fails, before it stops
      * accepting connections: the time a load balancer needs to stop sending it requests.
      */
-    SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    SHUTDOWN_DRAIN_DELAY_MS: envFields.drainDelayMs,
     AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
     ORG_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.ORG_GRPC_ADDR),
     APP_KEY_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.APP_KEY_GRPC_ADDR),

@@ -18,6 +18,8 @@ export const envFields = {
       .enum(['true', 'false', '1', '0'])
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
+  /** How long the gateway keeps serving after /readyz starts failing at shutdown (ms). */
+  drainDelayMs: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** A secret of at least 32 bytes, given as base64 or hex or raw text. */
   secret: z.string().min(32, 'must be at least 32 characters'),
 };

@@ -6,13 +6,7 @@ export const MAX_URL_LENGTH = 2048;
  * ends, dropped or encoded inside; NUL is also refused by Postgres) and backslashes (read as
  * slashes in https URLs).
  */
-function hasRewrittenCharacter(value: string): boolean {
-  for (let index = 0; index < value.length; index += 1) {
-    const code = value.charCodeAt(index);
-    if (code <= 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x5c) return true;
-  }
-  return false;
-}
+const REWRITTEN_CHARACTER = /[\p{Cc} \\]/u;
 
 export interface HttpsUrlRules {
   /** Whether a `#fragment` may follow (an avatar may; a discovery URL never has one). */
@@ -26,7 +20,7 @@ export interface HttpsUrlRules {
  * passed the check (nor is `https:///x`, which the parser reads as host `x`).
  */
 export function isHttpsUrl(value: string, rules: HttpsUrlRules): boolean {
-  if (value.length > MAX_URL_LENGTH || hasRewrittenCharacter(value) || !/^https:\/\/[^/]/i.test(value)) return false;
+  if (value.length > MAX_URL_LENGTH || REWRITTEN_CHARACTER.test(value) || !/^https:\/\/[^/]/i.test(value)) return false;
   if (!rules.fragment && value.includes('#')) return false;
   const url = URL.parse(value);
   return url !== null && url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === '';

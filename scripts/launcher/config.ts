@@ -65,7 +65,7 @@ const launcherSchema = z.object({
   DATABASE_URL: envFields.databaseUrl,
   PORT: envFields.port(8080),
   SHUTDOWN_GRACE_MS: envFields.positiveInt(10_000),
-  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
+  SHUTDOWN_DRAIN_DELAY_MS: envFields.drainDelayMs,
   ...grpcAddressFields,
 });
 

@@ -54,9 +54,10 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   });
   await profileCopy.start();
 
+  const longestTokenTtlSeconds = Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS);
   // A retired key stays published while a token it signed may live: the longest token lifetime,
   // plus how late a replica may still sign with it (its reload interval), plus clock skew.
-  const retiredKeyPublishSeconds = Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS) + config.SIGNING_KEY_REFRESH_SECONDS + CLOCK_SKEW_SECONDS;
+  const retiredKeyPublishSeconds = longestTokenTtlSeconds + config.SIGNING_KEY_REFRESH_SECONDS + CLOCK_SKEW_SECONDS;
   const keys = new SigningKeyStore(em, new KeyEncryption(config.AUTH_KEY_ENCRYPTION_KEY), logger, { retiredKeyPublishSeconds });
   await keys.initialize();
   const keyRefresh = setInterval(() => void keys.reload().catch((error: unknown) => logger.warn({ err: error }, 'key reload failed')), config.SIGNING_KEY_REFRESH_SECONDS * 1000);
@@ -69,7 +70,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   const sessions = new SessionFactory({ refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, maxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS });
   const tokens = new TokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
   // A revoked session's entry must outlive every token bound to it: access and service tokens alike.
-  const revocations = new SessionRevocationList(redis, config.REDIS_KEY_PREFIX, Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS));
+  const revocations = new SessionRevocationList(redis, config.REDIS_KEY_PREFIX, longestTokenTtlSeconds);
   const throttle = new LoginThrottle(redis, config.REDIS_KEY_PREFIX, {
     perAccountIp: config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP,
     perAccount: config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,

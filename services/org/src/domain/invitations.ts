@@ -11,7 +11,18 @@ import { parseEmail } from './emails.ts';
 import { parseId } from './ids.ts';
 import { acceptUrlFor, hashInvitationToken, newInvitationToken } from './invitation-tokens.ts';
 import { toPage, type PageRequest, type PageResult } from './pagination.ts';
-import { grantableRoles, parseRole } from './roles.ts';
+import { grantableRoles, parseRole, type Role } from './roles.ts';
+
+/** Who may send invitations; a member who drops below it loses the pending ones they sent. */
+export const INVITER_MINIMUM_ROLE: Role = 'ADMIN';
+
+/** Marks one pending invitation revoked, with its event, in the caller's transaction. */
+function markRevoked(em: EntityManager, invitation: Invitation, now: Date): void {
+  invitation.status = 'REVOKED';
+  invitation.revokedAt = now;
+  const { organizationId } = invitation;
+  recordEvent(em, { type: 'org.invitation_revoked', source: 'org', subject: organizationId, data: { organization_id: organizationId, invitation_id: invitation.id } });
+}
 
 const invitationConstraints = {
   // Two invitations to one address raced; the other one won.
@@ -34,7 +45,7 @@ export async function createInvitation(
   principal: Principal,
   input: CreateInvitationInput,
 ): Promise<{ invitation: Invitation; token: string }> {
-  const actor = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, 'ADMIN');
+  const actor = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, INVITER_MINIMUM_ROLE);
   const { organizationId } = actor;
   const { email, normalized } = parseEmail(input.email);
   const role = parseRole(input.role, grantableRoles);
@@ -48,11 +59,7 @@ export async function createInvitation(
       const organization = await em.findOne(OrganizationSchema, { id: organizationId });
       if (!organization) throw AppError.notFound('Organization');
       const replaced = await em.find(InvitationSchema, { organizationId, emailNormalized: normalized, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      for (const old of replaced) {
-        old.status = 'REVOKED';
-        old.revokedAt = now;
-        recordEvent(em, { type: 'org.invitation_revoked', source: 'org', subject: organizationId, data: { organization_id: organizationId, invitation_id: old.id } });
-      }
+      for (const old of replaced) markRevoked(em, old, now);
       // The old rows must leave the one-pending-per-address index before the new row enters it.
       await em.flush();
       const created = em.create(InvitationSchema, {
@@ -115,9 +122,7 @@ export async function revokeInvitation(deps: OrgDeps, rawOrganizationId: string,
     if (!invitation) throw AppError.notFound('Invitation');
     if (invitation.status === 'ACCEPTED') throw AppError.conflict('The invitation was already accepted.');
     if (invitation.status === 'REVOKED') return false;
-    invitation.status = 'REVOKED';
-    invitation.revokedAt = deps.now();
-    recordEvent(em, { type: 'org.invitation_revoked', source: 'org', subject: organizationId, data: { organization_id: organizationId, invitation_id: id } });
+    markRevoked(em, invitation, deps.now());
     await em.flush();
     return true;
   });
@@ -131,9 +136,5 @@ export async function revokeInvitation(deps: OrgDeps, rawOrganizationId: string,
  */
 export async function revokeInvitationsSentBy(em: EntityManager, organizationId: string, inviterId: string, now: Date): Promise<void> {
   const pending = await em.find(InvitationSchema, { organizationId, invitedBy: inviterId, status: 'PENDING', expiresAt: { $gt: now } });
-  for (const invitation of pending) {
-    invitation.status = 'REVOKED';
-    invitation.revokedAt = now;
-    recordEvent(em, { type: 'org.invitation_revoked', source: 'org', subject: organizationId, data: { organization_id: organizationId, invitation_id: invitation.id } });
-  }
+  for (const invitation of pending) markRevoked(em, invitation, now);
 }

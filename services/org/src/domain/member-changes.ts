@@ -7,9 +7,9 @@ import { MemberSchema, OrganizationSchema, type Member } from '../db/entities/in
 import { ADMIN_SCOPE, authorizeMember, type MemberActor } from './authorization.ts';
 import type { OrgDeps } from './deps.ts';
 import { parseId } from './ids.ts';
-import { revokeInvitationsSentBy } from './invitations.ts';
+import { INVITER_MINIMUM_ROLE, revokeInvitationsSentBy } from './invitations.ts';
 import { assertMayChangeRole, assertMayRemove, assertOwnerRemains } from './owner-rules.ts';
-import { parseRole, roles, type Role } from './roles.ts';
+import { hasAtLeast, parseRole, roles, type Role } from './roles.ts';
 
 /**
  * Runs `change` in a transaction holding the organization's row lock, with the caller's role
@@ -36,11 +36,6 @@ async function underOrganizationLock<T>(
   });
 }
 
-/** ADMIN and OWNER send invitations (see createInvitation's authorization). */
-function canInvite(role: Role): boolean {
-  return role === 'ADMIN' || role === 'OWNER';
-}
-
 function countOwners(em: EntityManager, organizationId: string): Promise<number> {
   return em.count(MemberSchema, { organizationId, role: 'OWNER' });
 }
@@ -54,7 +49,7 @@ export async function updateMemberRole(deps: OrgDeps, rawOrganizationId: string,
     assertOwnerRemains(target.role, next, await countOwners(em, target.organizationId));
     const previous: Role = target.role;
     target.role = next;
-    if (!canInvite(next)) await revokeInvitationsSentBy(em, target.organizationId, target.userId, deps.now());
+    if (!hasAtLeast(next, INVITER_MINIMUM_ROLE)) await revokeInvitationsSentBy(em, target.organizationId, target.userId, deps.now());
     recordEvent(em, {
       type: 'org.member_role_changed',
       source: 'org',
