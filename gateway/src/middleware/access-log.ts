@@ -1,10 +1,11 @@
 import type { Request, RequestHandler } from 'express';
 import { withRequestId, type Logger } from '#libs/logging';
 import type { Histogram } from 'prom-client';
+import { OPS_PATHS } from '../routes/paths.ts';
 import type { RouteTable } from './route-table.ts';
 
 /** Probes and scrapes would drown the log; they are logged at debug level only. */
-const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
+const quietPaths = new Set<string>(Object.values(OPS_PATHS));
 
 /**
  * The matched route pattern (`/api/v1/users/me`), never the raw URL: it keeps metric

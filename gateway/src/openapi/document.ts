@@ -3,6 +3,7 @@ import { acceptsReadOnlyEcho, readOnlyEchoFields } from '../middleware/validatio
 import type { Operation } from './define-route.ts';
 import { headerComponents, requestIdParameter, responseHeaders } from './headers.ts';
 import { operationsPaths } from './operations-paths.ts';
+import { problemContent } from './problem-content.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -84,7 +85,7 @@ function responses(operation: Operation): Record<string, unknown> {
     documented[status] = {
       description,
       ...headers(Number(status)),
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      content: problemContent,
     };
   }
   return documented;

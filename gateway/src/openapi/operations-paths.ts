@@ -1,6 +1,6 @@
+import { DOCS_PATHS, OPS_PATHS } from '../routes/paths.ts';
 import { responseHeaders } from './headers.ts';
-
-const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+import { problemContent } from './problem-content.ts';
 const status = (value: string) => ({ 'application/json': { schema: { type: 'object', properties: { status: { const: value } }, required: ['status'] } } });
 
 function get(operationId: string, summary: string, responses: Record<number, { description: string; content?: unknown }>) {
@@ -10,12 +10,12 @@ function get(operationId: string, summary: string, responses: Record<number, { d
 
 /** The operations and documentation endpoints (routes/ops.ts, routes/docs.ts): no rate limit, no credentials. */
 export const operationsPaths = {
-  '/healthz': get('getHealthz', 'Liveness: the process is up', { 200: { description: 'Up.', content: status('ok') } }),
-  '/readyz': get('getReadyz', 'Readiness: Redis and every service answer, and the gateway is not shutting down', {
+  [OPS_PATHS.health]: get('getHealthz', 'Liveness: the process is up', { 200: { description: 'Up.', content: status('ok') } }),
+  [OPS_PATHS.ready]: get('getReadyz', 'Readiness: Redis and every service answer, and the gateway is not shutting down', {
     200: { description: 'Ready.', content: status('ready') },
-    503: { description: 'Not ready; `errors` names each dependency that is down.', content: problem },
+    503: { description: 'Not ready; `errors` names each dependency that is down.', content: problemContent },
   }),
-  '/metrics': get('getMetrics', 'Prometheus metrics', { 200: { description: 'Text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } } }),
-  '/api/v1/openapi.json': get('getOpenApiDocument', 'This document', { 200: { description: 'OpenAPI 3.1.', content: { 'application/json': { schema: { type: 'object' } } } } }),
-  '/docs': get('getDocs', 'The API reference, as a web page', { 200: { description: 'HTML.', content: { 'text/html': { schema: { type: 'string' } } } } }),
+  [OPS_PATHS.metrics]: get('getMetrics', 'Prometheus metrics', { 200: { description: 'Text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } } }),
+  [DOCS_PATHS.document]: get('getOpenApiDocument', 'This document', { 200: { description: 'OpenAPI 3.1.', content: { 'application/json': { schema: { type: 'object' } } } } }),
+  [DOCS_PATHS.page]: get('getDocs', 'The API reference, as a web page', { 200: { description: 'HTML.', content: { 'text/html': { schema: { type: 'string' } } } } }),
 };

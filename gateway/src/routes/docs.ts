@@ -2,10 +2,9 @@ import type { IRouter } from 'express';
 import type { RouteShape } from '../middleware/route-table.ts';
 import { renderDocsPage } from '../openapi/docs-page.ts';
 import { DOCS_PAGE_CSP } from '../openapi/docs-try-it.ts';
-import { API_V1 } from './paths.ts';
+import { DOCS_PATHS } from './paths.ts';
 
-const DOCUMENT_PATH = `${API_V1}/openapi.json`;
-const PAGE_PATH = '/docs';
+const { document: DOCUMENT_PATH, page: PAGE_PATH } = DOCS_PATHS;
 
 /** These paths answer GET only; other methods get 405 (see method-not-allowed.ts). */
 export const docsRouteShapes: RouteShape[] = [DOCUMENT_PATH, PAGE_PATH].map((path) => ({ method: 'get', path }));

@@ -7,6 +7,7 @@ import type { DependencyProbe } from '../clients/types.ts';
 import { sendProblem } from '../middleware/error-handler.ts';
 import type { RouteShape } from '../middleware/route-table.ts';
 import { toProblem } from '../middleware/problem.ts';
+import { OPS_PATHS } from './paths.ts';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -28,8 +29,6 @@ async function downDependencies(probes: DependencyProbe[]): Promise<string[]> {
   );
   return results.filter((name) => name !== undefined);
 }
-
-const OPS_PATHS = { health: '/healthz', ready: '/readyz', metrics: '/metrics' } as const;
 
 /** These paths answer GET only; other methods get 405 (see method-not-allowed.ts). */
 export const opsRouteShapes: RouteShape[] = Object.values(OPS_PATHS).map((path) => ({ method: 'get', path }));
