@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig, whenValid } from '#libs/config';
+import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig, acrossFields } from '#libs/config';
 
 /**
  * Express's `trust proxy`: a hop count, `false`, or a comma-separated list of addresses,
@@ -51,26 +51,26 @@ export const gatewayEnv = infrastructureEnv
     /** How often the gateway proves its revocation view complete (a heartbeat through Redis pub/sub). */
     REVOCATION_HEARTBEAT_MS: envFields.positiveInt(250),
   })
-  .refine((env) => env.RATE_LIMIT_STALE_AFTER_MS > env.RATE_LIMIT_SYNC_INTERVAL_MS, {
-    message: 'must be longer than RATE_LIMIT_SYNC_INTERVAL_MS, or every gateway answers 503 between syncs',
-    path: ['RATE_LIMIT_STALE_AFTER_MS'],
-    when: whenValid('RATE_LIMIT_STALE_AFTER_MS', 'RATE_LIMIT_SYNC_INTERVAL_MS'),
-  })
+  .refine(
+    (env) => env.RATE_LIMIT_STALE_AFTER_MS > env.RATE_LIMIT_SYNC_INTERVAL_MS,
+    acrossFields(['RATE_LIMIT_STALE_AFTER_MS', 'RATE_LIMIT_SYNC_INTERVAL_MS'], 'must be longer than RATE_LIMIT_SYNC_INTERVAL_MS, or every gateway answers 503 between syncs'),
+  )
   // A memory answer can miss a revocation only within REVOCATION_FRESHNESS_MS of Redis storing
   // it (proof in RevocationMirror). The bar is one second; FRESHNESS + HEARTBEAT < 1000 keeps a
   // whole heartbeat period of margin under it (defaults: 700 + 250 = 950 ms). FRESHNESS must
   // also exceed HEARTBEAT, as the newest returned heartbeat is normally up to one period (plus
   // a round trip) old; otherwise checks keep falling back to Redis.
-  .refine((env) => env.REVOCATION_FRESHNESS_MS + env.REVOCATION_HEARTBEAT_MS < 1_000, {
-    message: 'REVOCATION_FRESHNESS_MS + REVOCATION_HEARTBEAT_MS must stay below 1000: logout must end sessions within a second',
-    path: ['REVOCATION_FRESHNESS_MS'],
-    when: whenValid('REVOCATION_FRESHNESS_MS', 'REVOCATION_HEARTBEAT_MS'),
-  })
-  .refine((env) => env.REVOCATION_FRESHNESS_MS > env.REVOCATION_HEARTBEAT_MS, {
-    message: 'must be longer than REVOCATION_HEARTBEAT_MS, or every session check falls back to Redis',
-    path: ['REVOCATION_FRESHNESS_MS'],
-    when: whenValid('REVOCATION_FRESHNESS_MS', 'REVOCATION_HEARTBEAT_MS'),
-  });
+  .refine(
+    (env) => env.REVOCATION_FRESHNESS_MS + env.REVOCATION_HEARTBEAT_MS < 1_000,
+    acrossFields(
+      ['REVOCATION_FRESHNESS_MS', 'REVOCATION_HEARTBEAT_MS'],
+      'REVOCATION_FRESHNESS_MS + REVOCATION_HEARTBEAT_MS must stay below 1000: logout must end sessions within a second',
+    ),
+  )
+  .refine(
+    (env) => env.REVOCATION_FRESHNESS_MS > env.REVOCATION_HEARTBEAT_MS,
+    acrossFields(['REVOCATION_FRESHNESS_MS', 'REVOCATION_HEARTBEAT_MS'], 'must be longer than REVOCATION_HEARTBEAT_MS, or every session check falls back to Redis'),
+  );
 
 export type GatewayConfig = Readonly<z.infer<typeof gatewayEnv>>;
 

@@ -1,3 +1,3 @@
 export { ConfigError, loadConfig } from './load-config.ts';
 export { defaultGrpcAddresses, envFields, infrastructureEnv, type InfrastructureConfig } from './fields.ts';
-export { whenValid } from './cross-field.ts';
+export { acrossFields } from './cross-field.ts';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig, whenValid } from '#libs/config';
+import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig, acrossFields } from '#libs/config';
 
 const authEnv = infrastructureEnv.extend({
   AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
@@ -40,11 +40,10 @@ const authEnv = infrastructureEnv.extend({
 })
   // The per-account+address limit must trip first: were the account-wide one as low, one
   // address guessing at an account would lock its owner out everywhere.
-  .refine((env) => env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT > env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP, {
-    message: 'must be higher than LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP, or one address can lock an account out everywhere',
-    path: ['LOGIN_MAX_ATTEMPTS_PER_ACCOUNT'],
-    when: whenValid('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 'LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP'),
-  });
+  .refine(
+    (env) => env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT > env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP,
+    acrossFields(['LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 'LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP'], 'must be higher than LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP, or one address can lock an account out everywhere'),
+  );
 
 export type AuthConfig = z.infer<typeof authEnv>;
 
