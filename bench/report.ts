@@ -126,7 +126,7 @@ export function renderMarkdown(results: BenchResults): string {
       'Postgres, Redis, NATS and the load generator share its cores.',
     '',
     `argon2id m=${memoryKib} KiB, t=${timeCost}, p=${parallelism}: **${fixed(raw.verifiesPerSecond, 1)} verifies/s** ` +
-      `with ${raw.loops} verify loops side by side (${fixed(raw.meanVerifyMs, 1)} ms each), the ceiling for password logins` +
+      `with ${raw.loops} verify loops side by side on auth's hashing threads (${fixed(raw.meanVerifyMs, 1)} ms each), the ceiling for password logins` +
       (results.rawArgon2AfterLogins
         ? `; ${fixed(results.rawArgon2AfterLogins.verifiesPerSecond, 1)}/s measured again right after the login phases (the login ratio uses the mean of the two). `
         : '. ') +
