@@ -2,8 +2,6 @@ import { performance } from 'node:perf_hooks';
 // The auth service's own hasher: the raw figure is the hash exactly as sign-ins compute it.
 import { PasswordHasher, type Argon2Parameters } from '../services/auth/src/domain/hashing/password-hasher.ts';
 
-export type { Argon2Parameters } from '../services/auth/src/domain/hashing/password-hasher.ts';
-
 export interface RawArgon2Result {
   parameters: Argon2Parameters;
   loops: number;
