@@ -11,6 +11,8 @@ export interface AppErrorOptions {
   fields?: FieldError[];
   /** Seconds the client should wait before retrying (rate limits). */
   retryAfterSeconds?: number;
+  /** The quota of the rate limit that refused the request, for the client's RateLimit-Limit. */
+  rateLimit?: number;
   /** The underlying error, kept for logs and never sent to a client. */
   cause?: unknown;
 }
@@ -25,6 +27,7 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fields: FieldError[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly rateLimit: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -33,6 +36,7 @@ export class AppError extends Error {
     this.kind = errorCatalog[code];
     this.fields = options.fields;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.rateLimit = options.rateLimit;
   }
 
   static validation(message: string, fields?: FieldError[]): AppError {

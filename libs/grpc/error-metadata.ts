@@ -5,6 +5,7 @@ import { AppError, codeForGrpcStatus, isErrorCode, type FieldError } from '#libs
 export const ERROR_CODE_KEY = 'x-egp-error-code';
 export const ERROR_FIELDS_KEY = 'x-egp-error-fields';
 export const ERROR_RETRY_AFTER_KEY = 'x-egp-retry-after';
+export const ERROR_RATE_LIMIT_KEY = 'x-egp-rate-limit';
 /** Set on a failure the server answered without running the call: safe to retry any method. */
 export const NOT_RUN_KEY = 'x-egp-not-run';
 
@@ -15,6 +16,7 @@ export function toGrpcStatus(error: unknown): Partial<StatusObject> {
   metadata.set(ERROR_CODE_KEY, appError.code);
   if (appError.fields?.length) metadata.set(ERROR_FIELDS_KEY, JSON.stringify(appError.fields));
   if (appError.retryAfterSeconds !== undefined) metadata.set(ERROR_RETRY_AFTER_KEY, String(appError.retryAfterSeconds));
+  if (appError.rateLimit !== undefined) metadata.set(ERROR_RATE_LIMIT_KEY, String(appError.rateLimit));
   return { code: appError.kind, details: appError.message, metadata };
 }
 
@@ -37,11 +39,13 @@ function parseFields(raw: string | undefined): FieldError[] | undefined {
 export function fromServiceError(error: ServiceError): AppError {
   const code = firstString(error.metadata, ERROR_CODE_KEY);
   const retryAfter = firstString(error.metadata, ERROR_RETRY_AFTER_KEY);
+  const rateLimit = firstString(error.metadata, ERROR_RATE_LIMIT_KEY);
   const fields = parseFields(firstString(error.metadata, ERROR_FIELDS_KEY));
   if (isErrorCode(code)) {
     return new AppError(code, error.details || 'Request failed.', {
       ...(fields ? { fields } : {}),
       ...(retryAfter ? { retryAfterSeconds: Number(retryAfter) } : {}),
+      ...(rateLimit ? { rateLimit: Number(rateLimit) } : {}),
       cause: error,
     });
   }

@@ -25,6 +25,7 @@ describe(GrpcServer.name, () => {
         if (userId === 'boom') throw new Error('db password is hunter2');
         if (userId === 'db-down') throw new Error('Connection terminated');
         if (userId === 'invalid') throw AppError.validation('Bad.', [{ field: 'user_id', message: 'nope' }]);
+        if (userId === 'limited') throw new AppError('RATE_LIMITED', 'Slow down.', { retryAfterSeconds: 42, rateLimit: 5 });
         return { user: { id: principal.kind, email: '', displayName: '', wallets: [], createdAt: '', updatedAt: '' } };
       },
       register: unimplemented,
@@ -48,7 +49,7 @@ describe(GrpcServer.name, () => {
       client.close();
     });
 
-    it('carries AppError kind, code and fields across the hop, hiding internals', async () => {
+    it('carries AppError kind, code, fields and rate-limit figures across the hop, hiding internals', async () => {
       const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions, multiplex });
       const principal = { kind: 'anonymous' } as const;
       await expect(client.getUser({ userId: 'missing' }, { principal })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -56,6 +57,7 @@ describe(GrpcServer.name, () => {
         code: 'VALIDATION_FAILED',
         fields: [{ field: 'user_id', message: 'nope' }],
       });
+      await expect(client.getUser({ userId: 'limited' }, { principal })).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 42, rateLimit: 5 });
       const internal = await client.getUser({ userId: 'boom' }, { principal }).catch((error: unknown) => error);
       expect(internal).toMatchObject({ code: 'INTERNAL' });
       expect(String((internal as AppError).message)).not.toContain('hunter2');

@@ -1,6 +1,6 @@
 import { Metadata, status as GrpcStatus, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import type { ExchangeResponse } from '#gen/egp/transport/v1/multiplex_service';
-import { ERROR_CODE_KEY, ERROR_FIELDS_KEY, ERROR_RETRY_AFTER_KEY, NOT_RUN_KEY } from './error-metadata.ts';
+import { ERROR_CODE_KEY, ERROR_FIELDS_KEY, ERROR_RATE_LIMIT_KEY, ERROR_RETRY_AFTER_KEY, NOT_RUN_KEY } from './error-metadata.ts';
 
 /*
  * A multiplexed call's failure travels in its response frame with exactly what the unary
@@ -25,7 +25,12 @@ export function errorFrame(callId: number, status: Partial<StatusObject>): Excha
     const value = status.metadata?.get(key)[0];
     return typeof value === 'string' ? value : '';
   };
-  const retryAfter = Number(text(ERROR_RETRY_AFTER_KEY));
+  const count = (key: string) => {
+    const value = Number(text(key));
+    return text(key) !== '' && Number.isFinite(value) ? value : undefined;
+  };
+  const retryAfter = count(ERROR_RETRY_AFTER_KEY);
+  const rateLimit = count(ERROR_RATE_LIMIT_KEY);
   return {
     callId,
     status: status.code ?? GrpcStatus.UNKNOWN,
@@ -33,7 +38,8 @@ export function errorFrame(callId: number, status: Partial<StatusObject>): Excha
     errorCode: text(ERROR_CODE_KEY),
     errorMessage: status.details ?? '',
     errorFields: text(ERROR_FIELDS_KEY),
-    ...(text(ERROR_RETRY_AFTER_KEY) !== '' && Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+    ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+    ...(rateLimit !== undefined ? { rateLimit } : {}),
     notRun: false,
   };
 }
@@ -49,6 +55,7 @@ export function frameError(frame: ExchangeResponse): ServiceError {
   if (frame.errorCode) metadata.set(ERROR_CODE_KEY, frame.errorCode);
   if (frame.errorFields) metadata.set(ERROR_FIELDS_KEY, frame.errorFields);
   if (frame.retryAfterSeconds !== undefined) metadata.set(ERROR_RETRY_AFTER_KEY, String(frame.retryAfterSeconds));
+  if (frame.rateLimit !== undefined) metadata.set(ERROR_RATE_LIMIT_KEY, String(frame.rateLimit));
   if (frame.notRun) metadata.set(NOT_RUN_KEY, '1');
   return serviceError(frame.status, frame.errorMessage, metadata);
 }

@@ -115,6 +115,22 @@ describe('authentication over HTTP (the whole system, as npm start runs it)', ()
       expect(wrong.headers.get('www-authenticate')).toBe(unknown.headers.get('www-authenticate'));
     });
 
+    it("blocks an account+address pair after five wrong passwords, with Retry-After and the limit's RateLimit-* figures", async () => {
+      const user = await signUp(api, 'blocked');
+      const attempt = () => api.post('/api/v1/auth/login', { email: user.email, password: 'not-the-password-at-all' });
+      // auth's default LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP.
+      for (let i = 0; i < 5; i += 1) expectProblem(await attempt(), 401, 'UNAUTHENTICATED');
+      const blocked = await attempt();
+      expectProblem(blocked, 429, 'RATE_LIMITED');
+      const retryAfter = blocked.headers.get('retry-after');
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      expect(Object.fromEntries(['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'].map((name) => [name, blocked.headers.get(name)]))).toEqual({
+        'ratelimit-limit': '5',
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': retryAfter,
+      });
+    });
+
     it('publishes the signing keys, cacheable, public halves only', async () => {
       const user = await signUp(api, 'jwks');
       const response = await api.get<Jwks>('/.well-known/jwks.json');

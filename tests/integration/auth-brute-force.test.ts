@@ -39,7 +39,7 @@ describe('auth brute-force defence (real Redis)', () => {
     const limited = outcomes.find((outcome) => (outcome as { code: string }).code === 'RATE_LIMITED') as { retryAfterSeconds?: number };
     expect(limited.retryAfterSeconds).toBeGreaterThan(0);
     // Even the right password is refused while the pair is blocked.
-    await expect(login(email, password, '192.0.2.60')).resolves.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(login(email, password, '192.0.2.60')).resolves.toMatchObject({ code: 'RATE_LIMITED', rateLimit: 5 });
   });
 
   it('blocks the pair before the account, and the account block is time-boxed', async () => {
@@ -50,7 +50,8 @@ describe('auth brute-force defence (real Redis)', () => {
     // Another address still gets its own attempts until the higher account-wide limit trips.
     for (let i = 0; i < 3; i += 1) await expect(login(email, 'nope-nope-nope', '198.51.100.21')).resolves.toMatchObject({ code: 'UNAUTHENTICATED' });
     const tripped = await login(email, 'nope-nope-nope', '198.51.100.22');
-    expect(tripped).toMatchObject({ code: 'RATE_LIMITED' });
+    // The refusal names the limit that tripped (the gateway's RateLimit-Limit): the account's 8.
+    expect(tripped).toMatchObject({ code: 'RATE_LIMITED', rateLimit: 8 });
     expect((tripped as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(3);
     await new Promise((resolve) => setTimeout(resolve, 3_200));
     await expect(login(email, password, '198.51.100.23')).resolves.toMatchObject({ user: { email } });

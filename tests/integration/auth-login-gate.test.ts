@@ -42,18 +42,19 @@ describe(`${LoginGate.name} against Redis`, () => {
     expect(outcomes.filter((outcome) => outcome === 'allowed')).toHaveLength(5);
     const refused = outcomes.filter((outcome) => outcome !== 'allowed');
     expect(refused).toHaveLength(55);
-    for (const outcome of refused) expect(outcome).toMatchObject({ ...tooManyAttempts, retryAfterSeconds: 60 });
+    for (const outcome of refused) expect(outcome).toMatchObject({ ...tooManyAttempts, retryAfterSeconds: 60, rateLimit: 5 });
   });
 
   it('blocks the pair before the account, and the account block is time-boxed', async () => {
     const { enter } = gateWith({ perAccountIp: 3, perAccount: 5, accountBlockSeconds: 2 });
     const account = 'acct@example.test';
     for (let i = 0; i < 3; i += 1) expect(await enter(account, '198.51.100.1')).toBe('allowed');
-    expect(await enter(account, '198.51.100.1')).toMatchObject({ ...tooManyAttempts, retryAfterSeconds: 60 });
+    expect(await enter(account, '198.51.100.1')).toMatchObject({ ...tooManyAttempts, retryAfterSeconds: 60, rateLimit: 3 });
     // Another address has attempts of its own until the higher account-wide limit trips.
     for (let i = 0; i < 2; i += 1) expect(await enter(account, '198.51.100.2')).toBe('allowed');
-    expect(await enter(account, '198.51.100.2')).toMatchObject({ ...tooManyAttempts, retryAfterSeconds: 2 });
-    expect(await enter(account, '198.51.100.3')).toMatchObject(tooManyAttempts);
+    expect(await enter(account, '198.51.100.2')).toMatchObject({ ...tooManyAttempts, retryAfterSeconds: 2, rateLimit: 5 });
+    // A block already in place names its limit too.
+    expect(await enter(account, '198.51.100.3')).toMatchObject({ ...tooManyAttempts, rateLimit: 5 });
     await sleep(2_100);
     expect(await enter(account, '198.51.100.3')).toBe('allowed');
   });
@@ -71,7 +72,7 @@ describe(`${LoginGate.name} against Redis`, () => {
     const { enter, throttle } = gateWith({ perAccountIp: 1 }, 3);
     for (const account of ['a1', 'a2', 'a3']) expect(await enter(`${account}@example.test`, '203.0.113.9')).toBe('allowed');
     const refused = await enter('a4@example.test', '203.0.113.9');
-    expect(refused).toMatchObject(tooManyFromAddress);
+    expect(refused).toMatchObject({ ...tooManyFromAddress, rateLimit: 3 });
     expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThanOrEqual(1);
     // Had the refused attempt been counted, this would be the account's second from the pair.
     await expect(throttle.attempt('a4@example.test', '203.0.113.9')).resolves.toBeUndefined();
@@ -82,7 +83,7 @@ describe(`${LoginGate.name} against Redis`, () => {
     const { enter, ipLimits } = gateWith({}, 2);
     await ipLimits.consume('login', '203.0.113.20');
     await ipLimits.consume('login', '203.0.113.20');
-    expect(await enter('shared@example.test', '203.0.113.20')).toMatchObject(tooManyFromAddress);
+    expect(await enter('shared@example.test', '203.0.113.20')).toMatchObject({ ...tooManyFromAddress, rateLimit: 2 });
     await expect(ipLimits.consume('register', '203.0.113.20')).resolves.toBeUndefined();
   });
 

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { BoundedMap } from '#libs/bounded-map';
 import { AppError } from '#libs/errors';
 import type { Principal } from '#libs/identity';
@@ -92,6 +92,22 @@ export function anonymousPrincipal(req: Request): Principal {
   const principal = Object.freeze({ kind: 'anonymous', ip } as const);
   anonymousPrincipals.set(ip, principal);
   return principal;
+}
+
+/** Set on a response whose request's bearer token was refused: its challenge then says so (RFC 6750 §3.1). */
+export const BEARER_TOKEN_REFUSED = 'bearerTokenRefused';
+
+/**
+ * Who is calling, for a route that needs to know: the credentials offered must be valid. A
+ * refused bearer token is marked on the response for the 401's challenge.
+ */
+export async function resolveCaller(req: Request, res: Response): Promise<Principal> {
+  try {
+    return (await req.resolvePrincipal?.()) ?? anonymousPrincipal(req);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'UNAUTHENTICATED' && req.get('Authorization') !== undefined) res.locals[BEARER_TOKEN_REFUSED] = true;
+    throw error;
+  }
 }
 
 /**

@@ -24,7 +24,11 @@ describe(errorHandler.name, () => {
       res.setHeader('RateLimit-Limit', '300');
       res.setHeader('RateLimit-Remaining', '299');
       res.setHeader('RateLimit-Reset', '60');
-      throw new AppError('RATE_LIMITED', 'Too many sign-in attempts.', { retryAfterSeconds: 120 });
+      throw new AppError('RATE_LIMITED', 'Too many sign-in attempts.', { retryAfterSeconds: 120, rateLimit: 5 });
+    });
+    app.get('/limited-quietly', (_req, res) => {
+      res.setHeader('RateLimit-Limit', '300');
+      throw new AppError('RATE_LIMITED', 'Busy.', { retryAfterSeconds: 7 });
     });
     app.use(notFound());
     app.use(errorHandler(createLogger('test', 'silent')));
@@ -56,7 +60,14 @@ describe(errorHandler.name, () => {
     expect(response.headers.get('retry-after')).toBe('120');
     expect(response.headers.get('ratelimit-remaining')).toBe('0');
     expect(response.headers.get('ratelimit-reset')).toBe('120');
-    // The per-IP quota (300) describes another limit than the one that refused.
+    // The quota of the limit that refused, not the per-IP one (300).
+    expect(response.headers.get('ratelimit-limit')).toBe('5');
+  });
+
+  it('leaves RateLimit-Limit out when the refusing limit named no quota (the per-IP one would mislead)', async () => {
+    const response = await fetch(`${url}/limited-quietly`);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('ratelimit-reset')).toBe('7');
     expect(response.headers.get('ratelimit-limit')).toBeNull();
   });
 });

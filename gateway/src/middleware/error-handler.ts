@@ -2,20 +2,31 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '#libs/errors';
 import type { Logger } from '#libs/logging';
 import { PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.ts';
+import { BEARER_TOKEN_REFUSED } from './authenticate.ts';
 import { REFUSED_BY_IP_LIMIT } from './rate-limit.ts';
 
-/** Every 401 names the scheme to use (RFC 9110 §11.6.1). */
+/**
+ * Every 401 names the scheme to use (RFC 9110 §11.6.1); when the request's bearer token was
+ * the reason, the challenge says so, and a client knows to refresh or sign in again rather
+ * than to add credentials (RFC 6750 §3.1).
+ */
 const WWW_AUTHENTICATE = 'Bearer realm="egp-accounts"';
+const INVALID_TOKEN_CHALLENGE = `${WWW_AUTHENTICATE}, error="invalid_token"`;
 
-export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem, retryAfterSeconds?: number): void {
-  if (problem.status === 401) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+/** What a refusing rate limit said about itself, when one refused: the AppError's own figures. */
+type RefusingLimit = Partial<Pick<AppError, 'retryAfterSeconds' | 'rateLimit'>>;
+
+export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem, limit: RefusingLimit = {}): void {
+  const { retryAfterSeconds, rateLimit } = limit;
+  if (problem.status === 401) res.setHeader('WWW-Authenticate', res.locals[BEARER_TOKEN_REFUSED] === true ? INVALID_TOKEN_CHALLENGE : WWW_AUTHENTICATE);
   if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
   // A limit further in (a service's per-account limit, say) tripped: the per-IP figures set
-  // earlier would tell the client it may go on, so describe the limit that refused it — as
-  // far as the gateway knows it: nothing left until Retry-After. Its quota is not known
-  // here, and the per-IP quota beside a 0 would describe neither limit.
+  // earlier would tell the client it may go on, so describe the limit that refused it:
+  // its quota when the service named it (never the per-IP one, which belongs to another
+  // limit), nothing left, and a reset at Retry-After.
   if (problem.status === 429 && retryAfterSeconds !== undefined && res.locals[REFUSED_BY_IP_LIMIT] !== true) {
-    res.removeHeader('RateLimit-Limit');
+    if (rateLimit === undefined) res.removeHeader('RateLimit-Limit');
+    else res.setHeader('RateLimit-Limit', String(rateLimit));
     res.setHeader('RateLimit-Remaining', '0');
     res.setHeader('RateLimit-Reset', String(retryAfterSeconds));
   }
@@ -49,6 +60,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const problem = toProblem(fromHttpError(error), req.requestId);
     if (problem.status >= 500) logger.error({ err: error, request_id: req.requestId }, 'request failed');
     else logger.debug({ code: problem.code, request_id: req.requestId }, 'request rejected');
-    sendProblem(res, problem, error instanceof AppError ? error.retryAfterSeconds : undefined);
+    sendProblem(res, problem, error instanceof AppError ? error : {});
   };
 }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { AppError, type FieldError } from '#libs/errors';
 import type { CallOptions } from '#libs/grpc';
 import type { Principal, UserPrincipal } from '#libs/identity';
-import { anonymousPrincipal } from '../middleware/authenticate.ts';
+import { anonymousPrincipal, resolveCaller } from '../middleware/authenticate.ts';
 import { toFieldErrors } from '../middleware/validation.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -81,9 +81,9 @@ export const SERVICE_TOKEN_REFUSED_MESSAGE = "This route needs the user's own ac
  * credentials are verified, then the caller's kind checked. A valid service token where the
  * user's own token is needed is a 403: the caller is known, re-authenticating would not help.
  */
-async function authorize(auth: RouteAuth, req: Request): Promise<Principal> {
+async function authorize(auth: RouteAuth, req: Request, res: Response): Promise<Principal> {
   if (auth === 'none') return anonymousPrincipal(req);
-  const caller = (await req.resolvePrincipal?.()) ?? anonymousPrincipal(req);
+  const caller = await resolveCaller(req, res);
   if (caller.kind !== 'user') throw AppError.unauthenticated();
   if (auth === 'user' && caller.tokenType !== 'access') throw AppError.forbidden(SERVICE_TOKEN_REFUSED_MESSAGE);
   return caller;
@@ -119,7 +119,7 @@ export function defineRoute<
   router.operations.push({ ...(spec as unknown as Operation), successStatus });
 
   router.express[spec.method](spec.path, async (req: Request, res: Response) => {
-    const principal = await authorize(spec.auth, req);
+    const principal = await authorize(spec.auth, req, res);
     const errors: FieldError[] = [];
     const body = parsePart('body', spec.body, req.body, errors);
     const query = parsePart('query', spec.query, req.query, errors);
@@ -132,6 +132,8 @@ export function defineRoute<
     const result: unknown = await handler(context);
 
     for (const [name, value] of Object.entries(spec.headers ?? {})) res.setHeader(name, value);
+    // A route's own caching rule replaces the API's no-store, the HTTP/1.0 spelling included.
+    if (spec.headers?.['Cache-Control'] !== undefined) res.removeHeader('Pragma');
     if (!successSchema) {
       res.status(successStatus).end();
       return;

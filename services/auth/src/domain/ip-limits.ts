@@ -8,8 +8,9 @@ export interface IpLimitRules {
   register: RateLimitRule;
 }
 
-export const tooManyRequests = (retryAfterSeconds: number) =>
-  new AppError('RATE_LIMITED', 'Too many requests from this address; try again later.', { retryAfterSeconds });
+/** `rateLimit`: the requests the address may make per window. */
+export const tooManyRequests = (retryAfterSeconds: number, rateLimit: number) =>
+  new AppError('RATE_LIMITED', 'Too many requests from this address; try again later.', { retryAfterSeconds, rateLimit });
 
 /** Per-client-IP caps on sign-in and sign-up, beside the per-account brute-force throttle. */
 export class IpLimits {
@@ -24,17 +25,18 @@ export class IpLimits {
   }
 
   async consume(action: keyof IpLimitRules, ip: string): Promise<void> {
-    const result = await failClosed(() => this.#limiter.consume(`${action}:${ip}`, this.#rules[action]));
-    if (!result.allowed) throw tooManyRequests(result.retryAfterSeconds);
+    const rule = this.#rules[action];
+    const result = await failClosed(() => this.#limiter.consume(`${action}:${ip}`, rule));
+    if (!result.allowed) throw tooManyRequests(result.retryAfterSeconds, rule.limit);
   }
 
   /**
    * The key and arguments (limit, window in ms, cost) of the rate-limit library's sliding-window
    * script for one request, for callers that run it inside their own script (see LoginGate);
-   * the key is the one `consume` counts against.
+   * the key is the one `consume` counts against. `limit` is the rule's quota, for a refusal.
    */
-  windowCall(action: keyof IpLimitRules, ip: string): ScriptCall {
+  windowCall(action: keyof IpLimitRules, ip: string): ScriptCall & { limit: number } {
     const { limit, windowSeconds } = this.#rules[action];
-    return { keys: [`${this.#keyPrefix}${action}:${ip}`], arguments: [limit, windowSeconds * 1000, 1].map(String) };
+    return { keys: [`${this.#keyPrefix}${action}:${ip}`], arguments: [limit, windowSeconds * 1000, 1].map(String), limit };
   }
 }

@@ -1,7 +1,7 @@
 import { slidingWindowScript } from '#libs/rate-limit';
 import { failClosed } from '#libs/redis';
 import { tooManyRequests, type IpLimits } from './ip-limits.ts';
-import { attemptScript, tooManyAttempts, type LoginThrottle } from './login-throttle.ts';
+import { attemptScript, parseAttemptReply, tooManyAttempts, type LoginThrottle } from './login-throttle.ts';
 import { RedisScript, type ScriptStore } from './redis-script.ts';
 
 /*
@@ -9,7 +9,7 @@ import { RedisScript, type ScriptStore } from './redis-script.ts';
  * scripts unchanged, each as a local function, so both checks keep their own atomicity and
  * cost one round trip together. KEYS: the IP window's key, then the throttle's keys. ARGV:
  * the window's three arguments, then the throttle's. Returns { IP allowed (1|0), IP retry
- * ms, throttle wait in seconds (0 = allowed) }.
+ * ms, the throttle's reply: wait in seconds (0 = allowed) and the limit that refused }.
  */
 const gateScript = new RedisScript(`
 local function ip_limit(KEYS, ARGV)
@@ -19,13 +19,13 @@ local function attempt(KEYS, ARGV)
 ${attemptScript.source}
 end
 local ip = ip_limit({ KEYS[1] }, { ARGV[1], ARGV[2], ARGV[3] })
-if ip[1] == 0 then return { 0, ip[4], 0 } end
+if ip[1] == 0 then return { 0, ip[4], { 0, 0 } } end
 return { 1, 0, attempt({ unpack(KEYS, 2) }, { unpack(ARGV, 4) }) }
 `);
 
-function parseReply(reply: unknown): [ipAllowed: number, ipRetryMs: number, waitSeconds: number] {
+function parseReply(reply: unknown): { ipAllowed: number; ipRetryMs: number; attempt: [waitSeconds: number, limit: number] } {
   if (!Array.isArray(reply) || reply.length !== 3) throw new Error('Unexpected login gate reply.');
-  return reply.map(Number) as [number, number, number];
+  return { ipAllowed: Number(reply[0]), ipRetryMs: Number(reply[1]), attempt: parseAttemptReply(reply[2]) };
 }
 
 /**
@@ -50,8 +50,8 @@ export class LoginGate {
     const window = this.#ipLimits.windowCall('login', ip);
     const attempt = this.#throttle.attemptCall(account, ip);
     const call = { keys: [...window.keys, ...attempt.keys], arguments: [...window.arguments, ...attempt.arguments] };
-    const [ipAllowed, ipRetryMs, waitSeconds] = parseReply(await failClosed(() => gateScript.run(this.#store, call)));
-    if (ipAllowed !== 1) throw tooManyRequests(Math.max(1, Math.ceil(ipRetryMs / 1000)));
-    if (waitSeconds > 0) throw tooManyAttempts(waitSeconds);
+    const { ipAllowed, ipRetryMs, attempt: [waitSeconds, limit] } = parseReply(await failClosed(() => gateScript.run(this.#store, call)));
+    if (ipAllowed !== 1) throw tooManyRequests(Math.max(1, Math.ceil(ipRetryMs / 1000)), window.limit);
+    if (waitSeconds > 0) throw tooManyAttempts(waitSeconds, limit);
   }
 }

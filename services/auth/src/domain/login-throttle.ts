@@ -18,15 +18,16 @@ export interface ThrottleLimits {
 
 /*
  * Counts an attempt against each key before the password is checked, atomically, so a
- * parallel burst cannot slip more than the limit past the check. Returns 0 when allowed,
- * else the seconds to wait. KEYS: per key a counter, a block marker and a block tally.
+ * parallel burst cannot slip more than the limit past the check. Returns { 0, 0 } when
+ * allowed, else { the seconds to wait, the limit that refused }. KEYS: per key a counter, a
+ * block marker and a block tally.
  * ARGV: window, then per key: limit, base block, max block (base = max for a fixed block).
  */
 export const attemptScript = new RedisScript(`
 local window = tonumber(ARGV[1])
 for i = 0, (#KEYS / 3) - 1 do
   local blocked = redis.call('PTTL', KEYS[i * 3 + 2])
-  if blocked > 0 then return math.ceil(blocked / 1000) end
+  if blocked > 0 then return { math.ceil(blocked / 1000), tonumber(ARGV[i * 3 + 2]) } end
 end
 for i = 0, (#KEYS / 3) - 1 do
   local counter, block, tally = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
@@ -39,10 +40,10 @@ for i = 0, (#KEYS / 3) - 1 do
     local seconds = math.min(base * 2 ^ (blocks - 1), max)
     redis.call('SET', block, '1', 'EX', seconds)
     redis.call('DEL', counter)
-    return seconds
+    return { seconds, limit }
   end
 end
-return 0
+return { 0, 0 }
 `);
 
 const successScript = new RedisScript(`
@@ -51,8 +52,15 @@ if redis.call('GET', KEYS[4]) and tonumber(redis.call('GET', KEYS[4])) > 0 then 
 return 0
 `);
 
-export const tooManyAttempts = (retryAfterSeconds: number) =>
-  new AppError('RATE_LIMITED', 'Too many attempts; try again later.', { retryAfterSeconds });
+/** `rateLimit`: the attempts the refusing limit allows (per account and address, or per account). */
+export const tooManyAttempts = (retryAfterSeconds: number, rateLimit: number) =>
+  new AppError('RATE_LIMITED', 'Too many attempts; try again later.', { retryAfterSeconds, rateLimit });
+
+/** `attemptScript`'s reply: the seconds to wait (0 = allowed) and the limit that refused. */
+export function parseAttemptReply(reply: unknown): [waitSeconds: number, limit: number] {
+  if (!Array.isArray(reply) || reply.length !== 2) throw new Error('Unexpected attempt reply.');
+  return reply.map(Number) as [number, number];
+}
 
 /**
  * Brute-force defence for anything that checks a secret: per account+IP first, then a
@@ -88,8 +96,8 @@ export class LoginThrottle {
 
   /** Records an attempt; throws RATE_LIMITED with Retry-After once a limit is passed. */
   async attempt(account: string, ip: string): Promise<void> {
-    const retryAfter = Number(await failClosed(() => attemptScript.run(this.#store, this.attemptCall(account, ip))));
-    if (retryAfter > 0) throw tooManyAttempts(retryAfter);
+    const [retryAfter, limit] = parseAttemptReply(await failClosed(() => attemptScript.run(this.#store, this.attemptCall(account, ip))));
+    if (retryAfter > 0) throw tooManyAttempts(retryAfter, limit);
   }
 
   /**

@@ -59,6 +59,8 @@ export interface ExchangeResponse {
    * it again elsewhere whatever the method does (`x-egp-not-run` on the caller's side).
    */
   notRun: boolean;
+  /** The quota of the rate limit that refused the call (`x-egp-rate-limit`). */
+  rateLimit?: number | undefined;
 }
 
 function createBaseExchangeRequest(): ExchangeRequest {
@@ -232,6 +234,7 @@ function createBaseExchangeResponse(): ExchangeResponse {
     errorFields: "",
     retryAfterSeconds: undefined,
     notRun: false,
+    rateLimit: undefined,
   };
 }
 
@@ -260,6 +263,9 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
     }
     if (message.notRun !== false) {
       writer.uint32(64).bool(message.notRun);
+    }
+    if (message.rateLimit !== undefined) {
+      writer.uint32(72).uint32(message.rateLimit);
     }
     return writer;
   },
@@ -341,6 +347,14 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
             message.notRun = reader.bool();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.rateLimit = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -387,6 +401,11 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
         : isSet(object.not_run)
         ? globalThis.Boolean(object.not_run)
         : false,
+      rateLimit: isSet(object.rateLimit)
+        ? globalThis.Number(object.rateLimit)
+        : isSet(object.rate_limit)
+        ? globalThis.Number(object.rate_limit)
+        : undefined,
     };
   },
 
@@ -416,6 +435,9 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
     if (message.notRun !== false) {
       obj.notRun = message.notRun;
     }
+    if (message.rateLimit !== undefined) {
+      obj.rateLimit = Math.round(message.rateLimit);
+    }
     return obj;
   },
 
@@ -432,6 +454,7 @@ export const ExchangeResponse: MessageFns<ExchangeResponse> = {
     message.errorFields = object.errorFields ?? "";
     message.retryAfterSeconds = object.retryAfterSeconds ?? undefined;
     message.notRun = object.notRun ?? false;
+    message.rateLimit = object.rateLimit ?? undefined;
     return message;
   },
 };
