@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
@@ -6,6 +7,44 @@ import { connectTestRedis, postJson, startTestGateway, type TestGateway, type Te
 import { createSigningKey } from './testing/tokens.ts';
 
 const register = '/api/v1/auth/register';
+
+/** Sends `head` and `body` on a fresh connection and collects everything until the server closes it. */
+function rawExchange(url: string, head: string, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = rawConnection(url, `${head}\r\n\r\n${body}`);
+    let received = '';
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+  });
+}
+
+/** A connection to `url` that has sent `bytes`, reading text. */
+function rawConnection(url: string, bytes: string): Socket {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname, () => socket.write(bytes));
+  socket.setEncoding('utf8');
+  return socket;
+}
+
+/** The next complete response on `socket` (headers and a Content-Length body), as text. */
+function nextAnswer(socket: Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const onData = (chunk: string) => {
+      received += chunk;
+      const headEnd = received.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(received)?.[1];
+      if (headEnd < 0 || length === undefined || received.length < headEnd + 4 + Number(length)) return;
+      socket.off('data', onData);
+      resolve(received);
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
+}
+
+const postHead = (length: number) => `POST ${register} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}`;
 
 describe(createApp.name, () => {
   let redis: TestRedis;
@@ -62,10 +101,28 @@ describe(createApp.name, () => {
       expect(response.status).toBe(415);
     });
 
-    it('refuses more than 1 MiB with 413', async () => {
-      const response = await postJson(`${sut.url}${register}`, { email: 'a@b.co', password: 'x'.repeat(1024 * 1024) });
+    it.each([
+      ['just over 1 MiB', 1024 * 1024],
+      ['8 MiB', 8 * 1024 * 1024],
+    ])('refuses a body of %s with 413, delivered to a client still uploading', async (_case, size) => {
+      const response = await postJson(`${sut.url}${register}`, { email: 'a@b.co', password: 'x'.repeat(size) });
       expect(response.status).toBe(413);
       expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    });
+
+    it('answers a body declared over 1 MiB at once, then discards the rest and keeps the connection', async () => {
+      // Five megabytes announced and a kilobyte sent: the answer does not wait for the rest.
+      const socket = rawConnection(sut.url, `${postHead(5_000_000)}\r\n\r\n${'{"email":"'.padEnd(1024, 'a')}`);
+      try {
+        const answer = await nextAnswer(socket);
+        expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+        expect(answer).toContain('"code":"PAYLOAD_TOO_LARGE"');
+        socket.write('a'.repeat(5_000_000 - 1024));
+        socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+        expect(await nextAnswer(socket)).toMatch(/^HTTP\/1\.1 200 /);
+      } finally {
+        socket.destroy();
+      }
     });
 
     it.each([
@@ -183,8 +240,9 @@ describe(createApp.name, () => {
     it("sets a JSON API's security headers on every answer, errors included: nothing stored, framed, sniffed or loaded", async () => {
       for (const path of ['/healthz', '/api/v1/users/me', '/api/v1/no-such-route']) {
         const response = await fetch(`${sut.url}${path}`);
-        expect(Object.fromEntries(['cache-control', 'content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy'].map((name) => [name, response.headers.get(name)]))).toEqual({
+        expect(Object.fromEntries(['cache-control', 'pragma', 'content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy'].map((name) => [name, response.headers.get(name)]))).toEqual({
           'cache-control': 'no-store',
+          pragma: 'no-cache',
           'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
           'strict-transport-security': 'max-age=31536000; includeSubDomains',
           'x-content-type-options': 'nosniff',
@@ -193,6 +251,25 @@ describe(createApp.name, () => {
         });
         expect(response.headers.get('x-powered-by')).toBeNull();
       }
+    });
+  });
+
+  describe('with a 300 ms HTTP_REQUEST_TIMEOUT_MS', () => {
+    let slow: TestGateway;
+    beforeAll(async () => {
+      slow = await startTestGateway({ redis, signingKey: await createSigningKey(), env: { HTTP_REQUEST_TIMEOUT_MS: '300' } });
+    });
+    afterAll(() => slow.close());
+
+    it('answers 408 and closes when a request has not fully arrived in time', async () => {
+      const answer = await rawExchange(slow.url, postHead(100), '{"email":');
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    });
+
+    it('closes, without a second answer, on a client that never finishes a body already refused with 413', async () => {
+      const answer = await rawExchange(slow.url, postHead(5_000_000), '{"email":');
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer.match(/HTTP\/1\.1 \d{3}/g)).toHaveLength(1);
     });
   });
 });

@@ -46,6 +46,8 @@ export const gatewayEnv = infrastructureEnv
     RATE_LIMIT_MAX_BUCKETS: envFields.positiveInt(100_000),
     TRUST_PROXY: trustProxy,
     BODY_LIMIT_BYTES: envFields.positiveInt(1024 * 1024),
+    /** A request's headers and body must have arrived within this, else 408. */
+    HTTP_REQUEST_TIMEOUT_MS: envFields.positiveInt(30_000),
     /** Revoked sessions are answered from memory only while the view was proven complete this recently. */
     REVOCATION_FRESHNESS_MS: envFields.positiveInt(700),
     /** How often the gateway proves its revocation view complete (a heartbeat through Redis pub/sub). */

@@ -1,5 +1,4 @@
 import '#libs/heap-tuning/apply'; // first: V8's collector settings apply to what loads after it
-import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import { AssertionSigner } from '#libs/identity';
@@ -10,7 +9,7 @@ import { startRevocationMirror } from './auth/revocation-mirror.ts';
 import { JwksKeyStore } from './auth/jwks-key-store.ts';
 import { connectGrpcServices } from './clients/grpc-clients.ts';
 import { loadGatewayConfig } from './config.ts';
-import { answerClientError } from './middleware/client-error.ts';
+import { listenHttp } from './http-server.ts';
 import { createIpRateLimiter } from './middleware/rate-limit.ts';
 import { shutDownGracefully } from './shutdown.ts';
 
@@ -54,9 +53,7 @@ const app = createApp({
   isDraining: () => draining,
 });
 
-const server = app.listen(config.PORT);
-server.on('clientError', answerClientError);
-await once(server, 'listening');
+const server = await listenHttp(app, config, config.PORT);
 logger.info({ port: (server.address() as AddressInfo).port }, 'gateway listening');
 
 async function shutdown(signal: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError } from '#libs/errors';
 import { REQUEST_ID_HEADER } from './request-id.ts';
@@ -12,12 +12,25 @@ function describe(code: string | undefined): AppError {
   return AppError.validation('The request could not be read as HTTP/1.1.');
 }
 
+/** Connections whose current request is answered while its body still arrives (an early 413). */
+const answeredBeforeBody = new WeakSet<Duplex>();
+
+/**
+ * Marks `req`'s connection as answered before its body arrived, until that body ends: if the
+ * body then misses HTTP_REQUEST_TIMEOUT_MS, the connection is closed without a second answer.
+ */
+export function answeringBeforeBody(req: IncomingMessage): void {
+  const { socket } = req;
+  answeredBeforeBody.add(socket);
+  req.once('end', () => answeredBeforeBody.delete(socket));
+}
+
 /**
  * Answers a request Node's HTTP parser refused (oversized headers, a bare CR, Content-Length
  * beside Transfer-Encoding…) before Express ever saw it: by default Node writes a bare 400 or
  * 431 with no body, request id or security headers. This writes the API's problem+json and
  * closes the connection, which the parser can no longer read. A request that timed out keeps
- * Node's 408; a connection already gone gets nothing.
+ * Node's 408 (unless it was answered already); a connection already gone gets nothing.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
@@ -25,6 +38,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     return;
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    if (answeredBeforeBody.has(socket)) {
+      socket.destroy();
+      return;
+    }
     socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
     return;
   }

@@ -1,6 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import express, { type Request, type RequestHandler } from 'express';
 import { AppError } from '#libs/errors';
+import { answeringBeforeBody } from './client-error.ts';
 
 /** Keys that could reach an object's prototype if a body were ever merged naively. */
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
@@ -34,6 +35,8 @@ function assertSafeBody(value: unknown, path: string, depth: number): void {
 
 const UTF8_ONLY = 'Send JSON as UTF-8, without content encoding.';
 
+const tooLarge = (limitBytes: number) => new AppError('PAYLOAD_TOO_LARGE', `The body exceeds ${limitBytes} bytes.`);
+
 /**
  * A client error body-parser did not name above still carries its 4xx status: it stays the
  * client's problem (400, 413 or 415), never a 500.
@@ -41,7 +44,7 @@ const UTF8_ONLY = 'Send JSON as UTF-8, without content encoding.';
 function fromClientStatus(error: { status?: unknown; statusCode?: unknown }, limitBytes: number): AppError | undefined {
   const status = Number(error.status ?? error.statusCode);
   if (!Number.isInteger(status) || status < 400 || status > 499) return undefined;
-  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', `The body exceeds ${limitBytes} bytes.`);
+  if (status === 413) return tooLarge(limitBytes);
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', UTF8_ONLY);
   return AppError.validation('The body could not be read.');
 }
@@ -50,7 +53,7 @@ function fromClientStatus(error: { status?: unknown; statusCode?: unknown }, lim
 export function toAppError(error: { type?: string; status?: unknown; statusCode?: unknown }, limitBytes: number): AppError {
   switch (error.type) {
     case 'entity.too.large':
-      return new AppError('PAYLOAD_TOO_LARGE', `The body exceeds ${limitBytes} bytes.`);
+      return tooLarge(limitBytes);
     case 'entity.parse.failed':
       return AppError.validation('The body is not valid JSON.');
     case 'charset.unsupported':
@@ -86,6 +89,15 @@ export function jsonBody(limitBytes: number): RequestHandler {
     }
     if (!req.is('application/json')) {
       next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json.'));
+      return;
+    }
+    // Refused on its declared length at once: the parser would read the whole body before
+    // answering. The rest is still read and discarded behind the answer (closing with it unread
+    // resets the connection, and a client still uploading loses the 413 to EPIPE); a client
+    // that never finishes is cut off at HTTP_REQUEST_TIMEOUT_MS.
+    if (Number(req.headers['content-length']) > limitBytes) {
+      answeringBeforeBody(req);
+      next(tooLarge(limitBytes));
       return;
     }
     // body-parser may call back from stream events, outside the request's async context; rebind

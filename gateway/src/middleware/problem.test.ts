@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, errorCodes } from '#libs/errors';
-import { httpStatusByCode, problemType, toProblem } from './problem.ts';
+import { httpStatusByCode, MAX_FIELD_ERRORS, problemType, toProblem } from './problem.ts';
 
 describe(toProblem.name, () => {
   it('maps an AppError to its status, stable type URI, detail and field errors', () => {
@@ -14,6 +14,13 @@ describe(toProblem.name, () => {
       request_id: 'req-1',
       errors: [{ field: 'email', message: 'Invalid email.' }],
     });
+  });
+
+  it('lists no more than the first MAX_FIELD_ERRORS field errors, however many there are', () => {
+    const fields = Array.from({ length: 50_000 }, (_, index) => ({ field: `k${index}`, message: 'Unknown field.' }));
+    const problem = toProblem(AppError.validation('The request is invalid.', fields), 'req-9');
+    expect(problem.errors).toHaveLength(MAX_FIELD_ERRORS);
+    expect(problem.errors?.[0]).toEqual({ field: 'k0', message: 'Unknown field.' });
   });
 
   it('turns an unknown error into a bare 500 with none of its internals', () => {

@@ -50,6 +50,12 @@ export interface Problem {
   errors?: FieldError[];
 }
 
+/**
+ * At most this many field errors in one answer: a body of a megabyte of unknown keys would
+ * otherwise be answered with several megabytes (an amplifier); no real form has fifty fields.
+ */
+export const MAX_FIELD_ERRORS = 50;
+
 /** `VALIDATION_FAILED` → `https://egp.dev/problems/validation-failed`. */
 export function problemType(code: ErrorCode): string {
   return `https://egp.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
@@ -69,6 +75,6 @@ export function toProblem(error: unknown, requestId: string): Problem {
     detail,
     code: appError.code,
     request_id: requestId,
-    ...(appError.fields?.length ? { errors: appError.fields } : {}),
+    ...(appError.fields?.length ? { errors: appError.fields.slice(0, MAX_FIELD_ERRORS) } : {}),
   };
 }

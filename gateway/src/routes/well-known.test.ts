@@ -26,6 +26,7 @@ describe(wellKnownRoutes.name, () => {
     const response = await fetch(`${sut.url}/.well-known/jwks.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(response.headers.get('pragma')).toBeNull();
     const body = (await response.json()) as { keys: Array<Record<string, string>> };
     expect(body.keys).toHaveLength(1);
     expect(body.keys[0]).toMatchObject({ kid: 'k1', kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });

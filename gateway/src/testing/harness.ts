@@ -12,6 +12,7 @@ import { JwksKeyStore } from '../auth/jwks-key-store.ts';
 import { startRevocationMirror } from '../auth/revocation-mirror.ts';
 import type { AuthClient, GatewayClients, OrgClient, ProfileDataClient } from '../clients/types.ts';
 import { loadGatewayConfig } from '../config.ts';
+import { listenHttp } from '../http-server.ts';
 import { createIpRateLimiter } from '../middleware/rate-limit.ts';
 import { TEST_AUDIENCE, TEST_ISSUER, type TestSigningKey } from './tokens.ts';
 
@@ -95,8 +96,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     tokenVerifier: createAccessTokenVerifier(keys, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
     revocations,
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const server = await listenHttp(app, config, 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
