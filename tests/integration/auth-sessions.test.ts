@@ -97,6 +97,10 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
       code: 'VALIDATION_FAILED',
     });
     await expect(sut.client.changePassword({ currentPassword: password, newPassword: 'password1' }, { principal })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(sut.client.changePassword({ currentPassword: password, newPassword: password }, { principal })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'new_password', message: 'must differ from the current password' }],
+    });
     await sut.client.changePassword({ currentPassword: password, newPassword: 'another-fine-phrase-42' }, { principal });
     await expect(sut.client.refresh({ refreshToken: other.tokens?.refreshToken ?? '' }, sut.anonymous())).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(sut.client.refresh({ refreshToken: result.tokens?.refreshToken ?? '' }, sut.anonymous())).resolves.toBeDefined();

@@ -70,6 +70,9 @@ describe('token exchange and organization policies (auth + org, real infrastruct
     await expect(services.auth.client.exchangeToken({ organizationId, scope: 'root:all' }, { principal: member.principal })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     const narrowed = await services.auth.client.exchangeToken({ organizationId, scope: 'members:read system_data:write' }, { principal: member.principal });
     expect(narrowed.scope).toBe('members:read');
+    // Nothing asked for is allowed: no useless empty token, a refusal. An empty scope asks for nothing.
+    await expect(services.auth.client.exchangeToken({ organizationId, scope: 'org:admin' }, { principal: member.principal })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(services.auth.client.exchangeToken({ organizationId, scope: ' ' }, { principal: member.principal })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('enforces login_methods and require_2fa from the current settings', async () => {

@@ -194,6 +194,12 @@ describe(authRoutes.name, () => {
     expect(await response.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
+  it('never blames a token it ignored: a public route with a garbage token, refused for its password', async () => {
+    const response = await postJson(`${sut.url}/api/v1/auth/login`, { email: 'ada@example.com', password: 'wrong' }, { Authorization: 'Bearer garbage' });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="egp-accounts"');
+  });
+
   describe('refresh', () => {
     it('rotates: 200 with the new pair, for an anonymous caller', async () => {
       const response = await postJson(`${sut.url}/api/v1/auth/refresh`, { refresh_token: 'rt' });
@@ -285,6 +291,8 @@ describe(authRoutes.name, () => {
       ['a non-uuid organization_id', { organization_id: 'acme' }],
       ['a non-uuid app_id', { organization_id: organizationId, app_id: 'x' }],
       ['a scope over 1000 characters', { organization_id: organizationId, scope: 's'.repeat(1001) }],
+      ['an empty scope', { organization_id: organizationId, scope: '' }],
+      ['a scope of blanks', { organization_id: organizationId, scope: '  ' }],
       ['an unknown field', { organization_id: organizationId, role: 'OWNER' }],
     ])('refuses %s with 400', async (_case, body) => {
       expect((await exchange(body)).status).toBe(400);

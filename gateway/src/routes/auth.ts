@@ -96,7 +96,7 @@ export function authRoutes(router: ApiRouter, clients: GatewayClients, revocatio
       body: tokenExchangeBody,
       responses: {
         200: tokenExchangeResultSchema,
-        403: "The organization's policy does not allow this session's sign-in method, or requires two-factor authentication.",
+        403: "The organization's policy does not allow this session's sign-in method, or requires two-factor authentication; or the caller's role allows none of the scopes asked for.",
         404: 'The organization (or app) does not exist or the caller is not a member.',
       },
     },

@@ -60,7 +60,7 @@ export function userRoutes(router: ApiRouter, clients: GatewayClients, revocatio
       tags: ['Users'],
       auth: 'user',
       body: changePasswordBody,
-      responses: { 204: null, 400: 'The new password is not acceptable, or the current password is wrong.', 429: 'Too many wrong current passwords; see Retry-After.' },
+      responses: { 204: null, 400: 'The new password is not acceptable or is the current one, or the current password is wrong.', 429: 'Too many wrong current passwords; see Retry-After.' },
     },
     async ({ body, call }) => {
       await clients.auth.changePassword({ currentPassword: body.current_password, newPassword: body.new_password }, call);

@@ -28,7 +28,7 @@ export const ISSUED_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 export const tokenExchangeBody = z.strictObject({
   organization_id: z.uuid(),
   app_id: z.uuid().optional(),
-  scope: z.string().max(1000).optional().meta({ description: 'Space-separated scopes; the result never exceeds what your role allows' }),
+  scope: z.string().max(1000).regex(/\S/, 'name at least one scope, or leave scope out').optional().meta({ description: 'Space-separated scopes; the result never exceeds what your role allows' }),
 });
 
 export const tokenExchangeResultSchema = z.object({

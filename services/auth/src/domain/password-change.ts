@@ -28,7 +28,8 @@ export interface PasswordChangeInput {
 
 /**
  * Replaces the password after checking the current one (under the same brute-force limits as
- * sign-in), ends every other session, and emits `user.password_changed` (no secrets in it).
+ * sign-in) and that the new one differs from it, ends every other session, and emits
+ * `user.password_changed` (no secrets in it).
  */
 export async function changePassword(deps: PasswordChangeDeps, input: PasswordChangeInput): Promise<void> {
   assertPasswordAcceptable(input.newPassword, deps.passwordMinLength, 'new_password');
@@ -42,6 +43,10 @@ export async function changePassword(deps: PasswordChangeDeps, input: PasswordCh
     throw AppError.validation('The current password is incorrect.', [{ field: 'current_password', message: 'is incorrect' }]);
   }
   await deps.throttle.succeeded(throttleKey, input.ip);
+  // Not a change: it would end every other session and tell them a password changed.
+  if (input.newPassword === input.currentPassword) {
+    throw AppError.validation('The new password is the current one.', [{ field: 'new_password', message: 'must differ from the current password' }]);
+  }
   const passwordHash = await deps.hasher.hash(input.newPassword);
 
   // One instant for the row and the event: profile-data's copy takes its updated_at from the

@@ -41,12 +41,17 @@ export interface TokenExchangeInput {
 function grantedScopes(requested: string | undefined, role: string): string[] {
   const isAdmin = role === 'ADMIN' || role === 'OWNER';
   const allowed = Object.entries(scopeMinimumRole).filter(([, minimum]) => minimum === 'MEMBER' || isAdmin).map(([scope]) => scope);
-  if (requested === undefined || requested.trim() === '') return allowed;
+  if (requested === undefined) return allowed;
+  // RFC 6749 §3.3: a scope names at least one scope token; "" is not a way to ask for all.
+  if (requested.trim() === '') throw AppError.validation('Empty scope.', [{ field: 'scope', message: 'name at least one scope, or leave scope out' }]);
   const asked = requested.trim().split(/\s+/);
   const unknown = asked.filter((scope) => !(scope in scopeMinimumRole));
   if (unknown.length > 0) throw AppError.validation('Unknown scope.', [{ field: 'scope', message: `unknown: ${unknown.join(' ')}` }]);
   // Never widen: the result is what was asked for, intersected with what the role allows.
-  return asked.filter((scope) => allowed.includes(scope));
+  const granted = asked.filter((scope) => allowed.includes(scope));
+  // A token with no scope at all would be refused everywhere: say so now instead.
+  if (granted.length === 0) throw AppError.forbidden('None of the requested scopes is allowed to your role in this organization.');
+  return granted;
 }
 
 /**
