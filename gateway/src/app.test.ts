@@ -138,6 +138,24 @@ describe(createApp.name, () => {
       expect(await response.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send JSON as UTF-8, without content encoding.' });
     });
 
+    it.each([
+      ['a stray 0xFF byte', Buffer.from([0xff])],
+      ['an overlong "/"', Buffer.from([0xc0, 0xaf])],
+      ['an encoded UTF-16 surrogate', Buffer.from([0xed, 0xa0, 0x80])],
+      ['a truncated sequence', Buffer.from([0xe2, 0x82])],
+    ])('refuses a body that is not UTF-8 (%s) with 400, never decoding it to U+FFFD', async (_case, bad) => {
+      const body = Buffer.concat([Buffer.from('{"email":"a@b.co","password":"pass'), bad, Buffer.from('word-long-enough"}')]);
+      const response = await fetch(`${sut.url}${register}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'The body is not valid UTF-8.' });
+    });
+
+    it('reads multi-byte UTF-8 as the characters sent', async () => {
+      const response = await postJson(`${sut.url}${register}`, '{"zoë🎮":1}');
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { errors: unknown[] }).errors).toContainEqual(expect.objectContaining({ field: 'zoë🎮' }));
+    });
+
     it('refuses malformed JSON with 400', async () => {
       const response = await postJson(`${sut.url}${register}`, '{"email": "a@b.co",');
       expect(response.status).toBe(400);

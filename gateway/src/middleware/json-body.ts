@@ -1,4 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
+import { isUtf8 } from 'node:buffer';
 import express, { type Request, type RequestHandler } from 'express';
 import { AppError } from '#libs/errors';
 import { answeringBeforeBody } from './client-error.ts';
@@ -56,6 +57,8 @@ export function toAppError(error: { type?: string; status?: unknown; statusCode?
       return tooLarge(limitBytes);
     case 'entity.parse.failed':
       return AppError.validation('The body is not valid JSON.');
+    case 'entity.verify.failed':
+      return AppError.validation('The body is not valid UTF-8.');
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', UTF8_ONLY);
@@ -65,6 +68,10 @@ export function toAppError(error: { type?: string; status?: unknown; statusCode?
     default:
       return fromClientStatus(error, limitBytes) ?? AppError.internal(error);
   }
+}
+
+function assertUtf8(_req: unknown, _res: unknown, bytes: Buffer): void {
+  if (!isUtf8(bytes)) throw new Error('not UTF-8');
 }
 
 /** Every body the API takes is an object; valid JSON of another kind is told apart from broken JSON. */
@@ -81,7 +88,10 @@ export function jsonBody(limitBytes: number): RequestHandler {
   // No inflating: a compressed body is a 415, and a small gzip bomb never expands in memory.
   // Not strict: body-parser's strict mode calls `null` or `"text"` invalid JSON; assertObject
   // refuses them with the accurate reason instead.
-  const parse = express.json({ limit: limitBytes, strict: false, type: 'application/json', inflate: false });
+  // Bytes that are not UTF-8 are refused, not decoded to U+FFFD: replacement would make
+  // distinct inputs equal (two passwords differing only in invalid bytes) and store what the
+  // client never sent (RFC 8259 §8.1: JSON exchanged between systems is UTF-8).
+  const parse = express.json({ limit: limitBytes, strict: false, type: 'application/json', inflate: false, verify: assertUtf8 });
   return (req, res, next) => {
     if (!hasBody(req)) {
       next();
