@@ -150,6 +150,12 @@ describe(createApp.name, () => {
       expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'The body is not valid UTF-8.' });
     });
 
+    it('refuses a body naming a member twice in one object with 400, whichever spelling', async () => {
+      const response = await postJson(`${sut.url}${register}`, '{"email":"a@b.co","password":"correct horse battery","\\u0065mail":"c@d.co"}');
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'The body names "email" twice in one object.' });
+    });
+
     it('reads multi-byte UTF-8 as the characters sent', async () => {
       const response = await postJson(`${sut.url}${register}`, '{"zoë🎮":1}');
       expect(response.status).toBe(400);

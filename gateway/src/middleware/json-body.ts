@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import express, { type Request, type RequestHandler } from 'express';
 import { AppError } from '#libs/errors';
 import { answeringBeforeBody } from './client-error.ts';
+import { findDuplicateMember } from './duplicate-members.ts';
 
 /** Keys that could reach an object's prototype if a body were ever merged naively. */
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
@@ -70,8 +71,21 @@ export function toAppError(error: { type?: string; status?: unknown; statusCode?
   }
 }
 
-function assertUtf8(_req: unknown, _res: unknown, bytes: Buffer): void {
+/** Each request's body as it arrived, for the checks made after it parsed. */
+const rawBodies = new WeakMap<object, Buffer>();
+
+function keepIfUtf8(req: object, _res: unknown, bytes: Buffer): void {
   if (!isUtf8(bytes)) throw new Error('not UTF-8');
+  rawBodies.set(req, bytes);
+}
+
+/** Longest member name quoted back in a problem's detail. */
+const NAME_SHOWN_CHARS = 64;
+
+function assertNoDuplicateMember(req: object): void {
+  const raw = rawBodies.get(req);
+  const name = raw && findDuplicateMember(raw);
+  if (name !== undefined) throw AppError.validation(`The body names ${JSON.stringify(name.slice(0, NAME_SHOWN_CHARS))} twice in one object.`);
 }
 
 /** Every body the API takes is an object; valid JSON of another kind is told apart from broken JSON. */
@@ -82,7 +96,7 @@ function assertObject(body: unknown): void {
 /**
  * JSON bodies only: anything else with a body is a 415, more than `limitBytes` a 413,
  * broken JSON a 400, valid JSON that is not an object another 400. Parsed bodies are checked
- * for prototype keys and NUL characters before any route sees them.
+ * for duplicate names, prototype keys and NUL characters before any route sees them.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   // No inflating: a compressed body is a 415, and a small gzip bomb never expands in memory.
@@ -90,8 +104,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
   // refuses them with the accurate reason instead.
   // Bytes that are not UTF-8 are refused, not decoded to U+FFFD: replacement would make
   // distinct inputs equal (two passwords differing only in invalid bytes) and store what the
-  // client never sent (RFC 8259 §8.1: JSON exchanged between systems is UTF-8).
-  const parse = express.json({ limit: limitBytes, strict: false, type: 'application/json', inflate: false, verify: assertUtf8 });
+  // client never sent (RFC 8259 §8.1: JSON exchanged between systems is UTF-8). A name given
+  // twice in one object is refused too (findDuplicateMember says why).
+  const parse = express.json({ limit: limitBytes, strict: false, type: 'application/json', inflate: false, verify: keepIfUtf8 });
   return (req, res, next) => {
     if (!hasBody(req)) {
       next();
@@ -119,6 +134,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
       }
       try {
         assertObject(req.body);
+        assertNoDuplicateMember(req);
         assertSafeBody(req.body, '', 0);
         next();
       } catch (unsafe) {
