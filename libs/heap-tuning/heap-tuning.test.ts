@@ -59,10 +59,12 @@ describe('importing #libs/heap-tuning/apply', () => {
 
 describe('HEAP_START_FLAGS', () => {
   it('keep the young generation near two 16 MiB semi-spaces under a busy allocation pattern', async () => {
+    const bound = 40 * MIB;
     // Given room (Node's own default on a machine with this much memory) the probe grows it
-    // past that: the case is real.
-    expect(await largestYoungGeneration(['--max-semi-space-size=64'])).toBeGreaterThan(64 * MIB);
-    expect(await largestYoungGeneration(HEAP_START_FLAGS)).toBeLessThanOrEqual(40 * MIB);
+    // past the bound: the case is real. How far past depends on V8's growth heuristics and
+    // the machine's load (64 MiB on a busy run, more on a quiet one), so only that is checked.
+    expect(await largestYoungGeneration(['--max-semi-space-size=64'])).toBeGreaterThan(bound);
+    expect(await largestYoungGeneration(HEAP_START_FLAGS)).toBeLessThanOrEqual(bound);
   }, 30_000);
 
   it('are on the command line of every container image', () => {
