@@ -84,6 +84,7 @@ const NAME_SHOWN_CHARS = 64;
 
 function assertNoDuplicateMember(req: object): void {
   const raw = rawBodies.get(req);
+  rawBodies.delete(req); // the parsed body is all the rest of the request needs
   const name = raw && findDuplicateMember(raw);
   if (name !== undefined) throw AppError.validation(`The body names ${JSON.stringify(name.slice(0, NAME_SHOWN_CHARS))} twice in one object.`);
 }
