@@ -1,8 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrgServiceService } from '#gen/egp/org/v1/org_service';
-import { createGrpcClient, type AsyncClient } from '#libs/grpc';
-import { AssertionSigner, type Principal } from '#libs/identity';
+import type { Principal } from '#libs/identity';
 import { startAuthWithOrg, type AuthWithOrg } from '../support/auth-with-org.ts';
 import { uniqueEmail } from '../support/service-env.ts';
 
@@ -10,20 +8,13 @@ const password = 'violet-anvil-73-harbor';
 
 describe('token exchange and organization policies (auth + org, real infrastructure)', () => {
   let services: AuthWithOrg;
-  let org: AsyncClient<typeof OrgServiceService> & { close(): void };
+  let org: AuthWithOrg['orgClient'];
 
   beforeAll(async () => {
     services = await startAuthWithOrg();
-    org = createGrpcClient(OrgServiceService, {
-      address: `127.0.0.1:${services.org.port}`,
-      caller: 'test',
-      assertions: new AssertionSigner(services.auth.config.INTERNAL_AUTH_SECRET),
-    });
+    org = services.orgClient;
   });
-  afterAll(async () => {
-    org.close();
-    await services.stop();
-  });
+  afterAll(() => services.stop());
 
   async function signUp() {
     const { user, tokens } = await services.auth.client.register({ email: uniqueEmail('x'), password }, services.auth.anonymous());

@@ -1,6 +1,7 @@
 import { AuthServiceService } from '#gen/egp/auth/v1/auth_service';
 import { createGrpcClient, type AsyncClient } from '#libs/grpc';
 import { AssertionSigner, type Principal } from '#libs/identity';
+import type { DestinationStream } from 'pino';
 import { createLogger } from '#libs/logging';
 import { loadAuthConfig, type AuthConfig } from '../../services/auth/src/config.ts';
 import { startAuthService, type RunningService } from '../../services/auth/src/service.ts';
@@ -14,10 +15,14 @@ export interface AuthHarness {
   stop(): Promise<void>;
 }
 
-/** Starts the real auth service in-process on a free port against the run's infrastructure. */
-export async function startAuthHarness(overrides: Record<string, string> = {}): Promise<AuthHarness> {
+/**
+ * Starts the real auth service in-process on a free port against the run's infrastructure.
+ * With `logs`, its log lines (info and above) go there instead of the configured level's output.
+ */
+export async function startAuthHarness(overrides: Record<string, string> = {}, logs?: DestinationStream): Promise<AuthHarness> {
   const config = loadAuthConfig(serviceEnv({ AUTH_GRPC_ADDR: '127.0.0.1:0', ...overrides }));
-  const service = await startAuthService(config, createLogger('auth', config.LOG_LEVEL));
+  const logger = logs ? createLogger('auth', 'info', logs) : createLogger('auth', config.LOG_LEVEL);
+  const service = await startAuthService(config, logger);
   const client = createGrpcClient(AuthServiceService, {
     address: `127.0.0.1:${service.port}`,
     caller: 'test',

@@ -15,6 +15,7 @@ import { IpLimits } from './domain/ip-limits.ts';
 import { KeyEncryption } from './domain/key-encryption.ts';
 import { LoginGate } from './domain/login-gate.ts';
 import { LoginThrottle } from './domain/login-throttle.ts';
+import { SecurityLog } from './domain/security-log.ts';
 import { PasswordHasher } from './domain/hashing/password-hasher.ts';
 import { SessionFactory } from './domain/sessions.ts';
 import { SigningKeyStore } from './domain/signing-keys.ts';
@@ -85,7 +86,8 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   });
   const gate = new LoginGate(redis, ipLimits, throttle);
   const afterCommit = () => relay.notify();
-  const lifecycle = { em, sessions, tokens, revocations };
+  const audit = new SecurityLog(logger);
+  const lifecycle = { em, sessions, tokens, revocations, audit };
 
   const assertions = new AssertionSigner(config.INTERNAL_AUTH_SECRET);
   const org = createGrpcClient(OrgServiceService, { address: config.ORG_GRPC_ADDR, caller: SERVICE, assertions, defaultTimeoutMs: config.GRPC_TIMEOUT_MS, multiplex: config.GRPC_MULTIPLEX });
@@ -98,11 +100,11 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   server.add<AuthServiceServer>(
     AuthServiceService,
     authHandlers({
-      registration: { em, hasher, sessions, tokens, ipLimits, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit },
-      login: { em, hasher, sessions, tokens, gate, throttle },
+      registration: { em, hasher, sessions, tokens, ipLimits, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit, audit },
+      login: { em, hasher, sessions, tokens, gate, throttle, audit },
       lifecycle,
-      passwordChange: { em, orgPolicy, hasher, throttle, lifecycle, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit },
-      exchange: { em, tokens, org, serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS },
+      passwordChange: { em, orgPolicy, hasher, throttle, lifecycle, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit, audit },
+      exchange: { em, tokens, org, serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS, audit },
       keys,
     }),
   );

@@ -5,6 +5,7 @@ import { UserSchema } from '../db/entities/index.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { assertMeetsOrgPolicy, assertPasswordAcceptable, type OrgPasswordPolicy } from './password-rules.ts';
+import type { SecurityLog } from './security-log.ts';
 import { endOtherSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
 
 export interface PasswordChangeDeps {
@@ -16,6 +17,7 @@ export interface PasswordChangeDeps {
   lifecycle: SessionLifecycleDeps;
   passwordMinLength: number;
   afterCommit: () => void;
+  audit: SecurityLog;
 }
 
 export interface PasswordChangeInput {
@@ -34,12 +36,19 @@ export interface PasswordChangeInput {
 export async function changePassword(deps: PasswordChangeDeps, input: PasswordChangeInput): Promise<void> {
   assertPasswordAcceptable(input.newPassword, deps.passwordMinLength, 'new_password');
   assertMeetsOrgPolicy(input.newPassword, await deps.orgPolicy(input.userId), 'new_password');
+  const who = { user_id: input.userId, session_id: input.sessionId, ip: input.ip };
   const throttleKey = `user:${input.userId}`;
-  await deps.throttle.attempt(throttleKey, input.ip);
+  try {
+    await deps.throttle.attempt(throttleKey, input.ip);
+  } catch (refused) {
+    deps.audit.refused('password.change_refused', refused, who);
+    throw refused;
+  }
   const user = await deps.em.fork().findOne(UserSchema, { id: input.userId });
   if (!user) throw AppError.notFound('User');
   const matches = user.passwordHash ? await deps.hasher.verify(user.passwordHash, input.currentPassword) : false;
   if (!matches) {
+    deps.audit.failed('password.change_failed', 'wrong_current_password', who);
     throw AppError.validation('The current password is incorrect.', [{ field: 'current_password', message: 'is incorrect' }]);
   }
   await deps.throttle.succeeded(throttleKey, input.ip);
@@ -61,4 +70,5 @@ export async function changePassword(deps: PasswordChangeDeps, input: PasswordCh
   });
   deps.afterCommit();
   await deps.lifecycle.revocations.revoke(ended);
+  deps.audit.succeeded('password.changed', { ...who, ended_sessions: ended.length });
 }

@@ -5,6 +5,7 @@ import type { LoginGate } from './login-gate.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { PASSWORD_MAX_LENGTH, normalizeEmail } from './password-rules.ts';
+import type { SecurityLog } from './security-log.ts';
 import type { SessionFactory } from './sessions.ts';
 import type { TokenIssuer } from './token-issuer.ts';
 import { findCredentials, replaceOutdatedHash } from './user-records.ts';
@@ -24,6 +25,7 @@ export interface PasswordLoginDeps {
   gate: LoginGate;
   /** Clears the brute-force count after a correct password. */
   throttle: LoginThrottle;
+  audit: SecurityLog;
 }
 
 /** One answer for every failure, so the response never tells which part was wrong. */
@@ -37,20 +39,32 @@ export const invalidCredentials = () => new AppError('UNAUTHENTICATED', 'Invalid
  * account and its wallets and one statement for the new session.
  */
 export async function loginWithPassword(deps: PasswordLoginDeps, input: LoginInput): Promise<AuthResult> {
+  const { ip } = input;
+  /** Logs why (the client is told only that the credentials were wrong) and returns the one answer. */
+  const failed = (reason: 'password_too_long' | 'unknown_account' | 'no_password' | 'wrong_password', userId?: string) => {
+    deps.audit.failed('sign_in.failed', reason, { method: 'password', user_id: userId, ip });
+    return invalidCredentials();
+  };
   const account = normalizeEmail(input.email).normalized;
-  await deps.gate.enter(account, input.ip);
-  if ([...input.password].length > PASSWORD_MAX_LENGTH) throw invalidCredentials();
+  try {
+    await deps.gate.enter(account, ip);
+  } catch (refused) {
+    deps.audit.refused('sign_in.refused', refused, { method: 'password', ip });
+    throw refused;
+  }
+  if ([...input.password].length > PASSWORD_MAX_LENGTH) throw failed('password_too_long');
 
   const found = await findCredentials(deps.em, account);
   if (!found?.passwordHash) {
     await deps.hasher.verifyAgainstDummy(input.password);
-    throw invalidCredentials();
+    throw found ? failed('no_password', found.user.id) : failed('unknown_account');
   }
   const { user, wallets, passwordHash } = found;
-  if (!(await deps.hasher.verify(passwordHash, input.password))) throw invalidCredentials();
-  await deps.throttle.succeeded(account, input.ip);
+  if (!(await deps.hasher.verify(passwordHash, input.password))) throw failed('wrong_password', user.id);
+  await deps.throttle.succeeded(account, ip);
 
   if (deps.hasher.needsRehash(passwordHash)) await replaceOutdatedHash(deps.em, user.id, passwordHash, await deps.hasher.hash(input.password));
   const opened = await deps.sessions.insert(deps.em, user.id, ['pwd']);
+  deps.audit.succeeded('sign_in.succeeded', { method: 'password', user_id: user.id, session_id: opened.session.id, ip });
   return { user, wallets, tokens: tokensFor(deps.tokens, user.id, opened) };
 }

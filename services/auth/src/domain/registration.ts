@@ -7,6 +7,7 @@ import { tokensFor, type AuthResult } from './auth-result.ts';
 import type { IpLimits } from './ip-limits.ts';
 import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { assertPasswordAcceptable, normalizeEmail } from './password-rules.ts';
+import type { SecurityLog } from './security-log.ts';
 import type { SessionFactory } from './sessions.ts';
 import type { TokenIssuer } from './token-issuer.ts';
 
@@ -26,6 +27,7 @@ export interface RegistrationDeps {
   passwordMinLength: number;
   /** Called after commit so the outbox relay publishes without waiting for its next poll. */
   afterCommit: () => void;
+  audit: SecurityLog;
 }
 
 /** Control characters and bidi embeddings/overrides/isolates, which can disguise a name wherever it is shown. */
@@ -41,7 +43,13 @@ const emailTaken = () => AppError.conflict('An account with this email already e
 
 /** Creates the user, its first session and the `user.registered` event in one transaction. */
 export async function registerUser(deps: RegistrationDeps, input: RegisterInput): Promise<AuthResult> {
-  await deps.ipLimits.consume('register', input.ip);
+  const { ip } = input;
+  try {
+    await deps.ipLimits.consume('register', ip);
+  } catch (refused) {
+    deps.audit.refused('registration.refused', refused, { ip });
+    throw refused;
+  }
   assertPasswordAcceptable(input.password, deps.passwordMinLength);
   assertDisplayNameAcceptable(input.displayName);
   const { email, normalized } = normalizeEmail(input.email);
@@ -74,8 +82,11 @@ export async function registerUser(deps: RegistrationDeps, input: RegisterInput)
       return { user, opened };
     })
     .catch((error: unknown) => {
-      throw translateDbError(error, { users_email_normalized_key: emailTaken });
+      const translated = translateDbError(error, { users_email_normalized_key: emailTaken });
+      if (translated instanceof AppError && translated.code === 'CONFLICT') deps.audit.failed('registration.failed', 'email_taken', { ip });
+      throw translated;
     });
   deps.afterCommit();
+  deps.audit.succeeded('registration.succeeded', { user_id: result.user.id, session_id: result.opened.session.id, ip });
   return { user: result.user, wallets: [], tokens: tokensFor(deps.tokens, result.user.id, result.opened) };
 }

@@ -4,6 +4,7 @@ import { AppError } from '#libs/errors';
 import type { SessionRevocationList } from '#libs/session-revocation';
 import { RefreshTokenSchema, SessionSchema } from '../db/entities/index.ts';
 import type { IssuedTokens } from './auth-result.ts';
+import type { SecurityLog } from './security-log.ts';
 import { hashRefreshToken, type SessionFactory } from './sessions.ts';
 import type { TokenIssuer } from './token-issuer.ts';
 
@@ -12,6 +13,7 @@ export interface SessionLifecycleDeps {
   sessions: SessionFactory;
   tokens: TokenIssuer;
   revocations: SessionRevocationList;
+  audit: SecurityLog;
 }
 
 const invalidRefreshToken = () => new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired.');
@@ -27,7 +29,7 @@ async function revokeSessions(em: EntityManager, ids: string[], reason: string):
  * so of two concurrent uses exactly one wins; presenting an already spent token is treated
  * as theft and ends the whole session (its token family).
  */
-export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: string): Promise<IssuedTokens> {
+export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: string, ip: string): Promise<IssuedTokens> {
   const now = new Date();
   const outcome = await deps.em.fork().transactional(async (em) => {
     const token = await em.findOne(RefreshTokenSchema, { tokenHash: hashRefreshToken(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -36,7 +38,7 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
     if (!session || session.revokedAt) return { kind: 'invalid' as const };
     if (token.usedAt) {
       await revokeSessions(em, [session.id], 'refresh_token_reuse');
-      return { kind: 'reused' as const, sessionId: session.id };
+      return { kind: 'reused' as const, userId: session.userId, sessionId: session.id };
     }
     if (token.expiresAt <= now || session.expiresAt <= now) return { kind: 'invalid' as const };
     // Past its maximum lifetime a session is over, however recently it was used.
@@ -49,9 +51,14 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
   });
   if (outcome.kind === 'reused') {
     await deps.revocations.revoke([outcome.sessionId]);
+    deps.audit.alert('session.refresh_token_reused', { user_id: outcome.userId, session_id: outcome.sessionId, ip });
     throw invalidRefreshToken();
   }
-  if (outcome.kind === 'invalid') throw invalidRefreshToken();
+  if (outcome.kind === 'invalid') {
+    deps.audit.failed('session.refresh_failed', 'invalid_or_expired', { ip });
+    throw invalidRefreshToken();
+  }
+  deps.audit.succeeded('session.refreshed', { user_id: outcome.userId, session_id: outcome.sessionId, ip });
   return {
     accessToken: deps.tokens.accessToken({ userId: outcome.userId, sessionId: outcome.sessionId }),
     refreshToken: outcome.refreshToken,
@@ -61,7 +68,7 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
 }
 
 /** Ends the caller's current session and the one the refresh token belongs to, if it is theirs. */
-export async function logout(deps: SessionLifecycleDeps, userId: string, currentSessionId: string, refreshToken: string): Promise<void> {
+export async function logout(deps: SessionLifecycleDeps, userId: string, currentSessionId: string, refreshToken: string, ip: string): Promise<void> {
   const ended = await deps.em.fork().transactional(async (em) => {
     const token = await em.findOne(RefreshTokenSchema, { tokenHash: hashRefreshToken(refreshToken) });
     const owned = token ? await em.findOne(SessionSchema, { id: token.sessionId, userId }) : null;
@@ -70,6 +77,7 @@ export async function logout(deps: SessionLifecycleDeps, userId: string, current
     return ids;
   });
   await deps.revocations.revoke(ended);
+  deps.audit.succeeded('session.logged_out', { user_id: userId, session_ids: ended, ip });
 }
 
 /** Ends every session of a user except `keepSessionId`; returns the ended ids. */

@@ -3,6 +3,7 @@ import type { OrgServiceService } from '#gen/egp/org/v1/org_service';
 import { AppError } from '#libs/errors';
 import type { AsyncClient, CallOptions } from '#libs/grpc';
 import { SessionSchema } from '../db/entities/index.ts';
+import type { SecurityLog } from './security-log.ts';
 import type { TokenIssuer } from './token-issuer.ts';
 
 export const ISSUED_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -27,6 +28,7 @@ export interface TokenExchangeDeps {
   tokens: TokenIssuer;
   org: AsyncClient<typeof OrgServiceService>;
   serviceTokenTtlSeconds: number;
+  audit: SecurityLog;
 }
 
 export interface TokenExchangeInput {
@@ -60,7 +62,7 @@ function grantedScopes(requested: string | undefined, role: string): string[] {
  * against the session's `amr`, and its 2FA requirement (no second factor exists yet, so a
  * session can never satisfy it).
  */
-export async function exchangeToken(deps: TokenExchangeDeps, input: TokenExchangeInput) {
+async function issueServiceToken(deps: TokenExchangeDeps, input: TokenExchangeInput) {
   const principal = { kind: 'service', service: 'auth' } as const;
   const access = await deps.org.getAccess({ organizationId: input.organizationId, userId: input.userId }, { principal, ...input.call, idempotent: true });
   const session = await deps.em.fork().findOne(SessionSchema, { id: input.sessionId, userId: input.userId, revokedAt: null });
@@ -85,4 +87,20 @@ export async function exchangeToken(deps: TokenExchangeDeps, input: TokenExchang
     deps.serviceTokenTtlSeconds,
   );
   return { accessToken, issuedTokenType: ISSUED_TOKEN_TYPE, tokenType: 'Bearer', expiresIn: deps.serviceTokenTtlSeconds, scope };
+}
+
+/** Refusals worth an audit line: the caller's rights or the organization's policy said no. */
+const refusalCodes = new Set<string>(['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'TWO_FACTOR_REQUIRED', 'LOGIN_METHOD_NOT_ALLOWED', 'NOT_FOUND']);
+
+/** Issues the service token (issueServiceToken), logging what was granted or why it was not. */
+export async function exchangeToken(deps: TokenExchangeDeps, input: TokenExchangeInput) {
+  const who = { user_id: input.userId, session_id: input.sessionId, organization_id: input.organizationId, app_id: input.appId };
+  try {
+    const issued = await issueServiceToken(deps, input);
+    deps.audit.succeeded('service_token.issued', { ...who, scope: issued.scope, expires_in: issued.expiresIn });
+    return issued;
+  } catch (error) {
+    if (error instanceof AppError && refusalCodes.has(error.code)) deps.audit.failed('service_token.refused', error.code, who);
+    throw error;
+  }
 }

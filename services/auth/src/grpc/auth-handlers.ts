@@ -43,13 +43,10 @@ export function authHandlers(deps: AuthHandlerDeps): AsyncHandlers<AuthServiceSe
       const result = await loginWithPassword(deps.login, { ...request, ip: clientIp(principal) });
       return { user: toUserMessage(result), tokens: toTokenPair(result.tokens) };
     },
-    refresh: async ({ refreshToken }, { principal }) => {
-      clientIp(principal);
-      return { tokens: toTokenPair(await refreshSession(deps.lifecycle, refreshToken)) };
-    },
+    refresh: async ({ refreshToken }, { principal }) => ({ tokens: toTokenPair(await refreshSession(deps.lifecycle, refreshToken, clientIp(principal))) }),
     logout: async ({ refreshToken }, { principal }) => {
       const user = ownUser(principal);
-      await logout(deps.lifecycle, user.userId, user.sessionId, refreshToken);
+      await logout(deps.lifecycle, user.userId, user.sessionId, refreshToken, user.ip ?? 'unknown');
       return {};
     },
     changePassword: async ({ currentPassword, newPassword }, { principal }) => {
