@@ -37,6 +37,16 @@ describe('auth credentials (real Postgres, Redis, NATS)', () => {
     await expect(attempt('x'.repeat(64) + '!')).resolves.toBeDefined();
   });
 
+  it("rejects a password built from the account's email, name or the service's name", async () => {
+    const contextual = { code: 'VALIDATION_FAILED', fields: [{ field: 'password', message: "must not be built from your email, your name or the service's name" }] };
+    const email = `grace.hopper.${Date.now()}@example.test`;
+    const localPart = email.split('@')[0]!;
+    await expect(sut.client.register({ email, password: `${localPart.toUpperCase()}!` }, sut.anonymous())).rejects.toMatchObject(contextual);
+    await expect(sut.client.register({ email: uniqueEmail('ctx'), password: 'Admiral Grace 1906', displayName: 'admiral grace' }, sut.anonymous())).rejects.toMatchObject(contextual);
+    await expect(sut.client.register({ email: uniqueEmail('ctx'), password: 'EGP-accounts-2026' }, sut.anonymous())).rejects.toMatchObject(contextual);
+    await expect(sut.client.register({ email, password }, sut.anonymous())).resolves.toBeDefined();
+  });
+
   it('rejects a display name with control or bidi characters', async () => {
     for (const displayName of ['a\u0000b', 'evil\u202Egnp.exe', 'tab\there']) {
       await expect(sut.client.register({ email: uniqueEmail('cc'), password, displayName }, sut.anonymous())).rejects.toMatchObject({

@@ -97,6 +97,10 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
       code: 'VALIDATION_FAILED',
     });
     await expect(sut.client.changePassword({ currentPassword: password, newPassword: 'password1' }, { principal })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(sut.client.changePassword({ currentPassword: password, newPassword: `${email.split('@')[0]}-2026` }, { principal })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'new_password', message: "must not be built from your email, your name or the service's name" }],
+    });
     await expect(sut.client.changePassword({ currentPassword: password, newPassword: password }, { principal })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       fields: [{ field: 'new_password', message: 'must differ from the current password' }],

@@ -28,6 +28,11 @@ const authEnv = infrastructureEnv.extend({
   /** Nice value (0–19) of the hashing threads: under contention, requests win over hashing. */
   PASSWORD_HASH_NICENESS: z.coerce.number().int().min(0).max(19).default(19),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(8),
+  /** The service's names, comma-separated: a password may not be built from them (nor from the user's email or name). */
+  PASSWORD_CONTEXT_WORDS: z
+    .string()
+    .default('egp,egp accounts')
+    .transform((list) => list.split(',').map((word) => word.trim()).filter((word) => word.length > 0)),
   SIGNING_KEY_REFRESH_SECONDS: envFields.positiveInt(60),
   LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP: envFields.positiveInt(5),
   LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: envFields.positiveInt(50),

@@ -100,10 +100,10 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   server.add<AuthServiceServer>(
     AuthServiceService,
     authHandlers({
-      registration: { em, hasher, sessions, tokens, ipLimits, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit, audit },
+      registration: { em, hasher, sessions, tokens, ipLimits, passwordMinLength: config.PASSWORD_MIN_LENGTH, passwordContextWords: config.PASSWORD_CONTEXT_WORDS, afterCommit, audit },
       login: { em, hasher, sessions, tokens, gate, throttle, audit },
       lifecycle,
-      passwordChange: { em, orgPolicy, hasher, throttle, lifecycle, passwordMinLength: config.PASSWORD_MIN_LENGTH, afterCommit, audit },
+      passwordChange: { em, orgPolicy, hasher, throttle, lifecycle, passwordMinLength: config.PASSWORD_MIN_LENGTH, passwordContextWords: config.PASSWORD_CONTEXT_WORDS, afterCommit, audit },
       exchange: { em, tokens, org, serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS, audit },
       keys,
     }),

@@ -4,6 +4,7 @@ import { recordEvent } from '#libs/events';
 import { UserSchema } from '../db/entities/index.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './hashing/password-hasher.ts';
+import { assertNotContextual } from './context-words.ts';
 import { assertMeetsOrgPolicy, assertPasswordAcceptable, type OrgPasswordPolicy } from './password-rules.ts';
 import type { SecurityLog } from './security-log.ts';
 import { endOtherSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
@@ -16,6 +17,8 @@ export interface PasswordChangeDeps {
   throttle: LoginThrottle;
   lifecycle: SessionLifecycleDeps;
   passwordMinLength: number;
+  /** The service's names (PASSWORD_CONTEXT_WORDS). */
+  passwordContextWords: readonly string[];
   afterCommit: () => void;
   audit: SecurityLog;
 }
@@ -36,6 +39,9 @@ export interface PasswordChangeInput {
 export async function changePassword(deps: PasswordChangeDeps, input: PasswordChangeInput): Promise<void> {
   assertPasswordAcceptable(input.newPassword, deps.passwordMinLength, 'new_password');
   assertMeetsOrgPolicy(input.newPassword, await deps.orgPolicy(input.userId), 'new_password');
+  const user = await deps.em.fork().findOne(UserSchema, { id: input.userId });
+  if (!user) throw AppError.notFound('User');
+  assertNotContextual(input.newPassword, { serviceWords: deps.passwordContextWords, email: user.email, displayName: user.displayName }, 'new_password');
   const who = { user_id: input.userId, session_id: input.sessionId, ip: input.ip };
   const throttleKey = `user:${input.userId}`;
   try {
@@ -44,8 +50,6 @@ export async function changePassword(deps: PasswordChangeDeps, input: PasswordCh
     deps.audit.refused('password.change_refused', refused, who);
     throw refused;
   }
-  const user = await deps.em.fork().findOne(UserSchema, { id: input.userId });
-  if (!user) throw AppError.notFound('User');
   const matches = user.passwordHash ? await deps.hasher.verify(user.passwordHash, input.currentPassword) : false;
   if (!matches) {
     deps.audit.failed('password.change_failed', 'wrong_current_password', who);

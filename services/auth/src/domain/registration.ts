@@ -6,6 +6,7 @@ import { UserSchema } from '../db/entities/index.ts';
 import { tokensFor, type AuthResult } from './auth-result.ts';
 import type { IpLimits } from './ip-limits.ts';
 import type { PasswordHasher } from './hashing/password-hasher.ts';
+import { assertNotContextual } from './context-words.ts';
 import { assertPasswordAcceptable, normalizeEmail } from './password-rules.ts';
 import type { SecurityLog } from './security-log.ts';
 import type { SessionFactory } from './sessions.ts';
@@ -25,6 +26,8 @@ export interface RegistrationDeps {
   tokens: TokenIssuer;
   ipLimits: IpLimits;
   passwordMinLength: number;
+  /** The service's names (PASSWORD_CONTEXT_WORDS), refused in passwords beside the user's own email and name. */
+  passwordContextWords: readonly string[];
   /** Called after commit so the outbox relay publishes without waiting for its next poll. */
   afterCommit: () => void;
   audit: SecurityLog;
@@ -53,6 +56,7 @@ export async function registerUser(deps: RegistrationDeps, input: RegisterInput)
   assertPasswordAcceptable(input.password, deps.passwordMinLength);
   assertDisplayNameAcceptable(input.displayName);
   const { email, normalized } = normalizeEmail(input.email);
+  assertNotContextual(input.password, { serviceWords: deps.passwordContextWords, email, displayName: input.displayName }, 'password');
   const passwordHash = await deps.hasher.hash(input.password);
   const displayName = input.displayName?.trim() || email.split('@')[0] || email;
   const now = new Date();
