@@ -23,6 +23,7 @@ import { invitationRoutes } from './routes/invitations.ts';
 import { memberRoutes } from './routes/members.ts';
 import { opsRouteShapes, opsRoutes } from './routes/ops.ts';
 import { organizationRoutes } from './routes/organizations.ts';
+import { userSessionRoutes } from './routes/user-sessions.ts';
 import { userRoutes } from './routes/users.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
   const api = createApiRouter(config.GRPC_TIMEOUT_MS, app);
   authRoutes(api, clients, revocations);
   userRoutes(api, clients, revocations);
+  userSessionRoutes(api, clients, revocations);
   organizationRoutes(api, clients);
   memberRoutes(api, clients);
   invitationRoutes(api, clients);

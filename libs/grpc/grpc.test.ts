@@ -33,6 +33,8 @@ describe(GrpcServer.name, () => {
       refresh: unimplemented,
       logout: unimplemented,
       changePassword: unimplemented,
+      listSessions: unimplemented,
+      revokeSessions: unimplemented,
       rotateSigningKeys: unimplemented,
       exchangeToken: unimplemented,
       getJwks: async () => ({ keys: [] }),

@@ -26,6 +26,8 @@ async function startServer(answer: GetUser, port = 0) {
     refresh: unused,
     logout: unused,
     changePassword: unused,
+    listSessions: unused,
+    revokeSessions: unused,
     rotateSigningKeys: unused,
     exchangeToken: unused,
     getJwks: unused,

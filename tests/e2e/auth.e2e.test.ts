@@ -50,6 +50,8 @@ describe('authentication over HTTP (the whole system, as npm start runs it)', ()
       expect(paths['/api/v1/users/me']?.get?.responses).toHaveProperty('200');
       expect(paths['/api/v1/users/me']?.put?.responses).toHaveProperty('200');
       expect(paths['/api/v1/users/me/password']?.put?.responses).toHaveProperty('204');
+      expect(paths['/api/v1/users/me/sessions']?.get?.responses).toHaveProperty('200');
+      expect(paths['/api/v1/users/me/sessions/revoke']?.post?.responses).toHaveProperty('200');
       expect(paths['/.well-known/jwks.json']?.get?.responses).toHaveProperty('200');
     });
   });

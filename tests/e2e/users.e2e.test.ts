@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { E2E_PASSWORD, expectProblem, signIn, signUp, type UserView } from '../support/accounts.ts';
 import { httpApi } from '../support/http-api.ts';
@@ -42,6 +43,38 @@ describe('user self-service over HTTP (the whole system, as npm start runs it)',
       expect(expectProblem(long, 400, 'VALIDATION_FAILED').errors?.map((error) => error.field)).toEqual(['new_password']);
       // Nothing changed.
       expect((await api.post('/api/v1/auth/login', { email: user.email, password: E2E_PASSWORD })).status).toBe(200);
+    });
+  });
+
+  describe('sessions (GET /users/me/sessions, POST /users/me/sessions/revoke)', () => {
+    interface SessionList {
+      sessions: Array<{ id: string; current: boolean; amr: string[]; created_at: string; last_active_at: string; expires_at: string }>;
+    }
+    const sessionOf = (token: string) => String(decodeJwt(token).sid);
+    const time = expect.stringMatching(TIMESTAMP) as unknown;
+
+    it('lists where the user is signed in, and ends another session after the password, at once', async () => {
+      const user = await signUp(api, 'sessions');
+      const other = await signIn(api, user.email);
+      const listed = await api.get<SessionList>('/api/v1/users/me/sessions', { token: user.access_token });
+      expect(listed.status).toBe(200);
+      expect(listed.body.sessions).toEqual([
+        { id: sessionOf(other.access_token), current: false, amr: ['pwd'], created_at: time, last_active_at: time, expires_at: time },
+        { id: sessionOf(user.access_token), current: true, amr: ['pwd'], created_at: time, last_active_at: time, expires_at: time },
+      ]);
+
+      const wrong = await api.post('/api/v1/users/me/sessions/revoke', { current_password: 'not-my-password', all_others: true }, { token: user.access_token });
+      expect(expectProblem(wrong, 400, 'VALIDATION_FAILED').errors).toEqual([{ field: 'current_password', message: anyString }]);
+      expect((await me(other.access_token)).status).toBe(200);
+
+      const revoked = await api.post('/api/v1/users/me/sessions/revoke', { current_password: E2E_PASSWORD, session_ids: [sessionOf(other.access_token)] }, { token: user.access_token });
+      expect(revoked.status).toBe(200);
+      expect(revoked.body).toEqual({ revoked_session_ids: [sessionOf(other.access_token)] });
+      expectProblem(await me(other.access_token), 401, 'UNAUTHENTICATED');
+      expectProblem(await api.post('/api/v1/auth/refresh', { refresh_token: other.refresh_token }), 401, 'UNAUTHENTICATED');
+      expect((await me(user.access_token)).status).toBe(200);
+      const after = await api.get<SessionList>('/api/v1/users/me/sessions', { token: user.access_token });
+      expect(after.body.sessions.map((session) => session.id)).toEqual([sessionOf(user.access_token)]);
     });
   });
 

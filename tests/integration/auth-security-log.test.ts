@@ -113,6 +113,19 @@ describe("auth's security log (ASVS V16.3: every authentication event, never a s
     expect(lineFor('password.changed', 'user_id', user.userId)).toMatchObject({ session_id: user.sessionId, ended_sessions: 1, ip: clientIp });
   });
 
+  it('logs sessions a user ended from their list, and a wrong password there', async () => {
+    const user = await signUp('revoke');
+    const second = await auth().login({ email: user.email, password }, anonymous);
+    secrets.push(second.tokens!.accessToken, second.tokens!.refreshToken);
+    const secondSession = String(decodeJwt(second.tokens!.accessToken).sid);
+    await expect(auth().revokeSessions({ currentPassword: 'not-the-password-1', sessionIds: [], allOthers: true }, { principal: user.principal })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    expect(lineFor('session.revoke_failed', 'user_id', user.userId)).toMatchObject({ reason: 'wrong_current_password', session_id: user.sessionId });
+    await auth().revokeSessions({ currentPassword: password, sessionIds: [], allOthers: true }, { principal: user.principal });
+    expect(lineFor('session.revoked', 'user_id', user.userId)).toMatchObject({ session_id: user.sessionId, session_ids: [secondSession], ip: clientIp });
+  });
+
   it('logs service tokens issued, with their scope, and refused', async () => {
     const owner = await signUp('exchange');
     const { organization } = await org.createOrganization({ name: `Audit ${Date.now()}` }, { principal: owner.principal });

@@ -104,6 +104,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
       login: { em, hasher, sessions, tokens, gate, throttle, audit },
       lifecycle,
       passwordChange: { em, orgPolicy, hasher, throttle, lifecycle, passwordMinLength: config.PASSWORD_MIN_LENGTH, passwordContextWords: config.PASSWORD_CONTEXT_WORDS, afterCommit, audit },
+      sessionRevoke: { hasher, throttle, audit, lifecycle },
       exchange: { em, tokens, org, serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS, audit },
       keys,
     }),

@@ -3,6 +3,7 @@ import { AppError } from '#libs/errors';
 import { recordEvent } from '#libs/events';
 import { UserSchema } from '../db/entities/index.ts';
 import type { LoginThrottle } from './login-throttle.ts';
+import { recheckPassword } from './password-recheck.ts';
 import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { assertNotContextual } from './context-words.ts';
 import { assertMeetsOrgPolicy, assertPasswordAcceptable, type OrgPasswordPolicy } from './password-rules.ts';
@@ -43,19 +44,7 @@ export async function changePassword(deps: PasswordChangeDeps, input: PasswordCh
   if (!user) throw AppError.notFound('User');
   assertNotContextual(input.newPassword, { serviceWords: deps.passwordContextWords, email: user.email, displayName: user.displayName }, 'new_password');
   const who = { user_id: input.userId, session_id: input.sessionId, ip: input.ip };
-  const throttleKey = `user:${input.userId}`;
-  try {
-    await deps.throttle.attempt(throttleKey, input.ip);
-  } catch (refused) {
-    deps.audit.refused('password.change_refused', refused, who);
-    throw refused;
-  }
-  const matches = user.passwordHash ? await deps.hasher.verify(user.passwordHash, input.currentPassword) : false;
-  if (!matches) {
-    deps.audit.failed('password.change_failed', 'wrong_current_password', who);
-    throw AppError.validation('The current password is incorrect.', [{ field: 'current_password', message: 'is incorrect' }]);
-  }
-  await deps.throttle.succeeded(throttleKey, input.ip);
+  await recheckPassword(deps, { user, password: input.currentPassword, ip: input.ip, events: { refused: 'password.change_refused', failed: 'password.change_failed' }, who });
   // Not a change: it would end every other session and tell them a password changed.
   if (input.newPassword === input.currentPassword) {
     throw AppError.validation('The new password is the current one.', [{ field: 'new_password', message: 'must differ from the current password' }]);
@@ -67,7 +56,7 @@ export async function changePassword(deps: PasswordChangeDeps, input: PasswordCh
   const now = new Date();
   const ended = await deps.em.fork().transactional(async (em) => {
     await em.nativeUpdate(UserSchema, { id: user.id }, { passwordHash, updatedAt: now });
-    const ids = await endOtherSessions(deps.lifecycle, em, user.id, input.sessionId);
+    const ids = await endOtherSessions(em, user.id, input.sessionId, 'password_changed');
     recordEvent(em, { type: 'user.password_changed', source: 'auth', subject: user.id, data: { user_id: user.id }, occurredAt: now });
     await em.flush();
     return ids;

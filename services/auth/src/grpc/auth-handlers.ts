@@ -10,13 +10,15 @@ import { logout, refreshSession, type SessionLifecycleDeps } from '../domain/ses
 import type { SigningKeyStore } from '../domain/signing-keys.ts';
 import { exchangeToken, type TokenExchangeDeps } from '../domain/token-exchange.ts';
 import { getUser } from '../domain/user-directory.ts';
-import { toTokenPair, toUserMessage } from './user-mapper.ts';
+import { listOwnSessions, revokeOwnSessions, type SessionRevokeDeps } from '../domain/user-sessions.ts';
+import { toSessionInfo, toTokenPair, toUserMessage } from './user-mapper.ts';
 
 export interface AuthHandlerDeps {
   registration: RegistrationDeps;
   login: PasswordLoginDeps;
   lifecycle: SessionLifecycleDeps;
   passwordChange: PasswordChangeDeps;
+  sessionRevoke: SessionRevokeDeps;
   exchange: TokenExchangeDeps;
   keys: SigningKeyStore;
 }
@@ -59,6 +61,15 @@ export function authHandlers(deps: AuthHandlerDeps): AsyncHandlers<AuthServiceSe
         newPassword,
       });
       return {};
+    },
+    listSessions: async (_request, { principal }) => {
+      const user = ownUser(principal);
+      return { sessions: (await listOwnSessions(deps.lifecycle.em, user.userId, user.sessionId)).map(toSessionInfo) };
+    },
+    revokeSessions: async ({ currentPassword, sessionIds, allOthers }, { principal }) => {
+      const user = ownUser(principal);
+      const input = { userId: user.userId, sessionId: user.sessionId, ip: user.ip ?? 'unknown', currentPassword, sessionIds, allOthers };
+      return { revokedSessionIds: await revokeOwnSessions(deps.sessionRevoke, input) };
     },
     exchangeToken: async ({ organizationId, appId, scope }, { principal, requestId, deadline }) => {
       const user = ownUser(principal);

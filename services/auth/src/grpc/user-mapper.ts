@@ -1,5 +1,6 @@
-import type { TokenPair, User as UserMessage } from '#gen/egp/auth/v1/auth_service';
+import type { SessionInfo, TokenPair, User as UserMessage } from '#gen/egp/auth/v1/auth_service';
 import type { IssuedTokens, UserView } from '../domain/auth-result.ts';
+import type { SessionSummary } from '../domain/user-sessions.ts';
 
 export function toUserMessage({ user, wallets }: UserView): UserMessage {
   return {
@@ -19,5 +20,16 @@ export function toTokenPair(tokens: IssuedTokens): TokenPair {
     refreshToken: tokens.refreshToken,
     tokenType: tokens.tokenType,
     expiresIn: tokens.expiresIn,
+  };
+}
+
+export function toSessionInfo(session: SessionSummary): SessionInfo {
+  return {
+    id: session.id,
+    amr: session.amr,
+    createdAt: session.createdAt.toISOString(),
+    lastActiveAt: session.lastActiveAt.toISOString(),
+    expiresAt: session.expiresAt.toISOString(),
+    current: session.current,
   };
 }
