@@ -17,6 +17,10 @@ const authEnv = infrastructureEnv.extend({
   REFRESH_TOKEN_TTL_SECONDS: envFields.positiveInt(30 * 24 * 3600),
   /** A session's absolute limit from sign-in, however often it is refreshed (90 days). */
   SESSION_MAX_LIFETIME_SECONDS: envFields.positiveInt(90 * 24 * 3600),
+  /** How long an ended session and its refresh tokens are kept before they are deleted. */
+  SESSION_RETENTION_SECONDS: envFields.positiveInt(30 * 24 * 3600),
+  /** How often each replica deletes ended sessions past their retention. */
+  SESSION_PURGE_INTERVAL_SECONDS: envFields.positiveInt(3600),
   /** Token exchange results; capped at 15 minutes. */
   SERVICE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
   /** argon2id parameters; OWASP's minimum is m=19456 KiB, t=2, p=1. */

@@ -16,6 +16,7 @@ import { KeyEncryption } from './domain/key-encryption.ts';
 import { LoginGate } from './domain/login-gate.ts';
 import { LoginThrottle } from './domain/login-throttle.ts';
 import { SecurityLog } from './domain/security-log.ts';
+import { SessionPurge } from './domain/session-purge.ts';
 import { PasswordHasher } from './domain/hashing/password-hasher.ts';
 import { SessionFactory } from './domain/sessions.ts';
 import { SigningKeyStore } from './domain/signing-keys.ts';
@@ -86,6 +87,8 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   });
   const gate = new LoginGate(redis, ipLimits, throttle);
   const afterCommit = () => relay.notify();
+  const purge = new SessionPurge(em, logger, { retentionSeconds: config.SESSION_RETENTION_SECONDS, intervalSeconds: config.SESSION_PURGE_INTERVAL_SECONDS });
+  purge.start();
   const audit = new SecurityLog(logger);
   const lifecycle = { em, sessions, tokens, revocations, audit };
 
@@ -119,6 +122,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
       stopWatchingDatabase();
       clearInterval(keyRefresh);
       await server.shutdown();
+      await purge.stop();
       org.close();
       await profileCopy.stop();
       await relay.stop();
