@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import pg from 'pg';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#libs/identity';
@@ -75,6 +76,22 @@ describe('a user listing and ending their own sessions (real Postgres, Redis)', 
     await expect(revocations.isRevoked(stranger.sessionId)).resolves.toBe(false);
     await expect(sut.client.refresh({ refreshToken: stranger.refreshToken }, sut.anonymous())).resolves.toBeDefined();
     await expect(sut.client.refresh({ refreshToken: second!.refreshToken }, sut.anonymous())).resolves.toBeDefined();
+  });
+
+  it('skips a named session that has already expired: it is not open, so nothing ends', async () => {
+    const { sessions } = await threeSessions();
+    const [first, , third] = sessions;
+    const db = new pg.Client({ connectionString: sut.config.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`update auth.sessions set expires_at = now() - interval '1 minute' where id = $1`, [first!.sessionId]);
+    } finally {
+      await db.end();
+    }
+    const { revokedSessionIds } = await sut.client.revokeSessions({ currentPassword: password, sessionIds: [first!.sessionId], allOthers: false }, third!.call);
+    expect(revokedSessionIds).toEqual([]);
+    const { revokedSessionIds: others } = await sut.client.revokeSessions({ currentPassword: password, sessionIds: [], allOthers: true }, third!.call);
+    expect(others).toEqual([sessions[1]!.sessionId]);
   });
 
   it('ends every other session with all_others, keeping the current one', async () => {

@@ -80,9 +80,9 @@ export async function logout(deps: SessionLifecycleDeps, userId: string, current
   deps.audit.succeeded('session.logged_out', { user_id: userId, session_ids: ended, ip });
 }
 
-/** Ends every session of a user except `keepSessionId` (inside `em`'s transaction); returns the ended ids. */
+/** Ends every open session of a user except `keepSessionId` (inside `em`'s transaction); returns the ended ids. */
 export async function endOtherSessions(em: EntityManager, userId: string, keepSessionId: string, reason: string): Promise<string[]> {
-  const active = await em.find(SessionSchema, { userId, revokedAt: null, id: { $ne: keepSessionId } }, { fields: ['id'] });
+  const active = await em.find(SessionSchema, { userId, revokedAt: null, expiresAt: { $gt: new Date() }, id: { $ne: keepSessionId } }, { fields: ['id'] });
   const ids = active.map((session) => session.id);
   await revokeSessions(em, ids, reason);
   return ids;
@@ -90,7 +90,7 @@ export async function endOtherSessions(em: EntityManager, userId: string, keepSe
 
 /** Ends those of `sessionIds` that are `userId`'s and still open (inside `em`'s transaction); returns them. */
 export async function endSessionsOf(em: EntityManager, userId: string, sessionIds: readonly string[], reason: string): Promise<string[]> {
-  const owned = await em.find(SessionSchema, { userId, revokedAt: null, id: { $in: [...sessionIds] } }, { fields: ['id'] });
+  const owned = await em.find(SessionSchema, { userId, revokedAt: null, expiresAt: { $gt: new Date() }, id: { $in: [...sessionIds] } }, { fields: ['id'] });
   const ids = owned.map((session) => session.id);
   await revokeSessions(em, ids, reason);
   return ids;
