@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Invitation } from '#gen/egp/org/v1/org_service';
 import { writableBody } from '../middleware/validation.ts';
 import { emailField } from './auth.ts';
-import { grantableRoleField, idField, timestamp } from './organizations.ts';
+import { grantableRoleField, idField } from './organizations.ts';
+import { timestamp } from './timestamp.ts';
 
 export const invitationStatusField = z.enum(['PENDING', 'ACCEPTED', 'REVOKED', 'EXPIRED']);
 

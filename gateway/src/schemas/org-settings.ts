@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { OrganizationSettings } from '#gen/egp/org/v1/org_service';
 import { isHttpsUrl, MAX_URL_LENGTH } from '#libs/https-url';
 import { writableBody } from '../middleware/validation.ts';
-import { idField, timestamp } from './organizations.ts';
+import { idField } from './organizations.ts';
+import { timestamp } from './timestamp.ts';
 
 export const loginMethods = ['email_password', 'web3_siwe', 'google_sso', 'oidc_sso', 'saml_sso'] as const;
 export const ssoProviders = ['google', 'azure_ad', 'okta', 'auth0', 'oidc', 'saml'] as const;

@@ -3,8 +3,8 @@ import type { Member, Organization } from '#gen/egp/org/v1/org_service';
 import { AppError } from '#libs/errors';
 import { writableBody } from '../middleware/validation.ts';
 import { visibleTextField } from './auth.ts';
+import { timestamp } from './timestamp.ts';
 
-export const timestamp = z.string().meta({ format: 'date-time', description: 'RFC 3339, UTC' });
 
 /** Any 8-4-4-4-12 hex id, as the services accept (not only RFC 9562 variants). */
 export const idField = z.guid();

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { SessionInfo } from '#gen/egp/auth/v1/auth_service';
 import { passwordField } from './auth.ts';
-
-const timestamp = z.string().meta({ format: 'date-time', description: 'RFC 3339, UTC' });
+import { timestamp } from './timestamp.ts';
 
 /** As many as a user sees, and ends by id at once (auth's MAX_LISTED_SESSIONS). */
 const MAX_SESSIONS = 100;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { User as Account } from '#gen/egp/auth/v1/auth_service';
 import type { UserView as UserViewMessage } from '#gen/egp/profile_data/v1/profile_data_service';
-
-const timestamp = z.string().meta({ format: 'date-time', description: 'RFC 3339, UTC' });
+import { timestamp } from './timestamp.ts';
 
 export const walletSchema = z.object({
   address: z.string().meta({ description: 'EVM address, 0x-prefixed' }),
