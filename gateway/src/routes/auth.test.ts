@@ -26,6 +26,8 @@ describe(authRoutes.name, () => {
   let key: TestSigningKey;
   const calls: Array<{ rpc: string; request: unknown; options: CallOptions }> = [];
   const registered: Array<{ request: RegisterRequest; options: CallOptions; loggedRequestId: string | undefined }> = [];
+  /** What the routes told the session check about sessions they ended. */
+  const endedCalls: string[][] = [];
 
   beforeAll(async () => {
     redis = await connectTestRedis();
@@ -67,7 +69,7 @@ describe(authRoutes.name, () => {
         },
       },
     });
-    sut = await startTestGateway({ redis, signingKey: key, clients });
+    sut = await startTestGateway({ redis, signingKey: key, clients, revocations: { isRevoked: async () => false, sessionsEnded: (ids) => void endedCalls.push([...ids]) } });
   });
 
   afterAll(async () => {
@@ -221,10 +223,12 @@ describe(authRoutes.name, () => {
       expect(calls.at(-1)).toMatchObject({ rpc: 'refresh', options: { principal: { kind: 'anonymous', ip: '127.0.0.1' } } });
     });
 
-    it('answers a spent token with 401', async () => {
+    it('answers a spent token with 401, and has the next requests wait for a view holding the session it may have ended', async () => {
+      const before = endedCalls.length;
       const response = await postJson(`${sut.url}/api/v1/auth/refresh`, { refresh_token: 'spent' });
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(endedCalls.slice(before)).toEqual([[]]);
     });
 
     it.each([[{}], [{ refresh_token: '' }], [{ refresh_token: 'x'.repeat(513) }], [{ refresh_token: 'rt', user_id: 'u' }]])('refuses %j with 400', async (body) => {

@@ -1,3 +1,4 @@
+import { AppError } from '#libs/errors';
 import type { SessionRevocationView } from '#libs/session-revocation';
 import type { GatewayClients } from '../clients/types.ts';
 import { defineRoute, type ApiRouter } from '../openapi/define-route.ts';
@@ -60,7 +61,17 @@ export function authRoutes(router: ApiRouter, clients: GatewayClients, revocatio
       body: refreshBody,
       responses: { 200: tokenPairSchema, 401: 'The refresh token is invalid, expired, spent or its session ended.' },
     },
-    async ({ body, call }) => toTokenPairView((await auth.refresh({ refreshToken: body.refresh_token }, call)).tokens),
+    async ({ body, call }) => {
+      try {
+        return toTokenPairView((await auth.refresh({ refreshToken: body.refresh_token }, call)).tokens);
+      } catch (error) {
+        // A refused refresh may be a replay that just ended its session (reuse detection).
+        // Which session is not known here, so this gateway answers no session from memory
+        // until a heartbeat sent after now proves its view holds that revocation too.
+        if (error instanceof AppError && error.code === 'UNAUTHENTICATED') revocations.sessionsEnded([]);
+        throw error;
+      }
+    },
   );
 
   defineRoute(

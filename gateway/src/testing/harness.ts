@@ -5,6 +5,7 @@ import { AuthServiceService } from '#gen/egp/auth/v1/auth_service';
 import { OrgServiceService } from '#gen/egp/org/v1/org_service';
 import { ProfileDataServiceService } from '#gen/egp/profile_data/v1/profile_data_service';
 import { AppError } from '#libs/errors';
+import type { SessionRevocationView } from '#libs/session-revocation';
 import { createLogger } from '#libs/logging';
 import { createApp, type AppDeps, type GatewayRedis } from '../app.ts';
 import { createAccessTokenVerifier } from '../auth/access-token-verifier.ts';
@@ -66,6 +67,8 @@ export interface TestGatewayOptions {
    * through `appRedis` when given. Default: a Redis round trip per request.
    */
   revocationMirror?: boolean;
+  /** Stands in for the session check altogether (e.g. to see what the routes tell it). */
+  revocations?: SessionRevocationView;
 }
 
 /** The real app on port 0, with fake gRPC clients, real Redis (own prefix) and test keys. */
@@ -83,9 +86,8 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const logger = createLogger('gateway-test', 'silent');
   const ipLimiter = createIpRateLimiter(options.appRedis ?? options.redis, config, logger);
   await ipLimiter.start();
-  const revocations = options.revocationMirror
-    ? await startRevocationMirror(options.redis, config, logger, options.appRedis ?? options.redis)
-    : undefined;
+  const mirror = options.revocationMirror ? await startRevocationMirror(options.redis, config, logger, options.appRedis ?? options.redis) : undefined;
+  const revocations = options.revocations ?? mirror;
   const app = createApp({
     config,
     logger,
@@ -104,7 +106,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await ipLimiter.stop();
-      await revocations?.close();
+      await mirror?.close();
       const keys = await options.redis.keys(`${prefix}*`);
       if (keys.length > 0) await options.redis.del(keys);
     },
