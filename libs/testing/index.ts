@@ -8,4 +8,5 @@ export {
   type IsolatedEnvironmentInfo,
 } from './isolated-environment.ts';
 export { TEST_ENVIRONMENT_KEY, testEnvironment } from './provided.ts';
+export { LogCapture, type LogLine } from './log-capture.ts';
 export { sweepStaleEnvironments } from './sweep.ts';

@@ -1,8 +1,8 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#libs/identity';
+import { LogCapture, type LogLine } from '#libs/testing';
 import { startAuthWithOrg, type AuthWithOrg } from '../support/auth-with-org.ts';
-import { LogCapture, type LogLine } from '../support/log-capture.ts';
 import { uniqueEmail } from '../support/service-env.ts';
 
 const password = 'violet-anvil-73-harbor';

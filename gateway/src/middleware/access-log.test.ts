@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '#libs/logging';
+import { LogCapture } from '#libs/testing';
 import { accessLog } from './access-log.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { requestId } from './request-id.ts';
@@ -13,8 +14,8 @@ describe(accessLog.name, () => {
 
   /** One request through the middleware; the log lines it wrote, and the duration samples. */
   async function oneRequest(level: string, path = '/items/42?secret=x') {
-    const lines: Record<string, unknown>[] = [];
-    const logger = createLogger('test', level, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const capture = new LogCapture();
+    const logger = createLogger('test', level, capture);
     const metrics = createHttpMetrics();
     const app = express();
     const routes = routeTable([{ method: 'get', path: '/items/:id' }]);
@@ -28,7 +29,7 @@ describe(accessLog.name, () => {
     await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`)).text();
     await new Promise((resolve) => setImmediate(resolve));
     const samples = (await metrics.requestDuration.get()).values.filter((value) => value.metricName === 'http_request_duration_seconds_count');
-    return { lines, samples };
+    return { lines: capture.lines, samples };
   }
 
   it('logs one line per request with the route pattern, never the raw URL', async () => {

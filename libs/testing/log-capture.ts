@@ -2,7 +2,7 @@ import type { DestinationStream } from 'pino';
 
 export type LogLine = Record<string, unknown>;
 
-/** A pino destination that keeps every line, as written and parsed, for assertions. */
+/** A pino destination (`createLogger`'s third argument) that keeps every line, as written and parsed, for assertions. */
 export class LogCapture implements DestinationStream {
   readonly text: string[] = [];
   readonly lines: LogLine[] = [];
