@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defaultGrpcAddresses, envFields, loadConfig } from '#libs/config';
 
 // The app-key service has no domain yet; it starts, answers health checks and drains on SIGTERM.
-const appKeyEnv = z.object({
+export const appKeyEnv = z.object({
   APP_KEY_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.APP_KEY_GRPC_ADDR),
   LOG_LEVEL: envFields.logLevel,
   INTERNAL_AUTH_SECRET: envFields.secret,

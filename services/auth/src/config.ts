@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig, acrossFields } from '#libs/config';
 
-const authEnv = infrastructureEnv.extend({
+export const authEnv = infrastructureEnv.extend({
   AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
   ORG_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.ORG_GRPC_ADDR),
   GRPC_TIMEOUT_MS: envFields.positiveInt(5_000),

@@ -3,7 +3,7 @@ import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig } from '
 
 const MAX_INVITATION_TTL_SECONDS = 30 * 24 * 3600;
 
-const orgEnv = infrastructureEnv.extend({
+export const orgEnv = infrastructureEnv.extend({
   ORG_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.ORG_GRPC_ADDR),
   /** Where users are looked up (AddMember, accepting invitations). */
   AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { defaultGrpcAddresses, envFields, infrastructureEnv, loadConfig } from '#libs/config';
 
-const profileDataEnv = infrastructureEnv.extend({
+export const profileDataEnv = infrastructureEnv.extend({
   PROFILE_DATA_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.PROFILE_DATA_GRPC_ADDR),
   AUTH_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.AUTH_GRPC_ADDR),
   GRPC_TIMEOUT_MS: envFields.positiveInt(5_000),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defaultGrpcAddresses, envFields, loadConfig } from '#libs/config';
 
 // The web3-sso service has no domain yet; it starts, answers health checks and drains on SIGTERM.
-const web3SsoEnv = z.object({
+export const web3SsoEnv = z.object({
   WEB3_SSO_GRPC_ADDR: envFields.grpcAddress(defaultGrpcAddresses.WEB3_SSO_GRPC_ADDR),
   LOG_LEVEL: envFields.logLevel,
   INTERNAL_AUTH_SECRET: envFields.secret,
