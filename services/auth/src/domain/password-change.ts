@@ -8,7 +8,7 @@ import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { assertNotContextual } from './context-words.ts';
 import { assertMeetsOrgPolicy, assertPasswordAcceptable, type OrgPasswordPolicy } from './password-rules.ts';
 import type { SecurityLog } from './security-log.ts';
-import { endOtherSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
+import { endOpenSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
 
 export interface PasswordChangeDeps {
   em: EntityManager;
@@ -56,7 +56,7 @@ export async function changePassword(deps: PasswordChangeDeps, input: PasswordCh
   const now = new Date();
   const ended = await deps.em.fork().transactional(async (em) => {
     await em.nativeUpdate(UserSchema, { id: user.id }, { passwordHash, updatedAt: now });
-    const ids = await endOtherSessions(em, user.id, input.sessionId, 'password_changed');
+    const ids = await endOpenSessions(em, user.id, { except: input.sessionId }, 'password_changed');
     recordEvent(em, { type: 'user.password_changed', source: 'auth', subject: user.id, data: { user_id: user.id }, occurredAt: now });
     await em.flush();
     return ids;

@@ -80,18 +80,17 @@ export async function logout(deps: SessionLifecycleDeps, userId: string, current
   deps.audit.succeeded('session.logged_out', { user_id: userId, session_ids: ended, ip });
 }
 
-/** Ends every open session of a user except `keepSessionId` (inside `em`'s transaction); returns the ended ids. */
-export async function endOtherSessions(em: EntityManager, userId: string, keepSessionId: string, reason: string): Promise<string[]> {
-  const active = await em.find(SessionSchema, { userId, revokedAt: null, expiresAt: { $gt: new Date() }, id: { $ne: keepSessionId } }, { fields: ['id'] });
-  const ids = active.map((session) => session.id);
-  await revokeSessions(em, ids, reason);
-  return ids;
-}
+/** Which of a user's open sessions to end: all but one, or those named. */
+type SessionChoice = { except: string } | { only: readonly string[] };
 
-/** Ends those of `sessionIds` that are `userId`'s and still open (inside `em`'s transaction); returns them. */
-export async function endSessionsOf(em: EntityManager, userId: string, sessionIds: readonly string[], reason: string): Promise<string[]> {
-  const owned = await em.find(SessionSchema, { userId, revokedAt: null, expiresAt: { $gt: new Date() }, id: { $in: [...sessionIds] } }, { fields: ['id'] });
-  const ids = owned.map((session) => session.id);
+/**
+ * Ends the user's open sessions that `choice` picks (inside `em`'s transaction) and returns
+ * their ids: expired and already ended ones are left alone, so they are never reported.
+ */
+export async function endOpenSessions(em: EntityManager, userId: string, choice: SessionChoice, reason: string): Promise<string[]> {
+  const id = 'except' in choice ? { $ne: choice.except } : { $in: [...choice.only] };
+  const open = await em.find(SessionSchema, { userId, id, revokedAt: null, expiresAt: { $gt: new Date() } }, { fields: ['id'] });
+  const ids = open.map((session) => session.id);
   await revokeSessions(em, ids, reason);
   return ids;
 }

@@ -66,7 +66,9 @@ export class SessionPurge {
   start(): void {
     const run = () => {
       this.#running = this.purge()
-        .then((deleted) => deleted > 0 && this.#logger.info({ deleted }, 'ended sessions purged'))
+        .then((deleted) => {
+          if (deleted > 0) this.#logger.info({ deleted }, 'ended sessions purged');
+        })
         .catch((error: unknown) => this.#logger.warn({ err: error }, 'session purge failed; will retry'));
     };
     this.#timer = setInterval(run, this.#options.intervalSeconds * 1000);

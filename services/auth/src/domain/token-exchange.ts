@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrgServiceService } from '#gen/egp/org/v1/org_service';
-import { AppError } from '#libs/errors';
+import { AppError, type ErrorCode } from '#libs/errors';
 import type { AsyncClient, CallOptions } from '#libs/grpc';
 import { SessionSchema } from '../db/entities/index.ts';
 import type { SecurityLog } from './security-log.ts';
@@ -90,7 +90,7 @@ async function issueServiceToken(deps: TokenExchangeDeps, input: TokenExchangeIn
 }
 
 /** Refusals worth an audit line: the caller's rights or the organization's policy said no. */
-const refusalCodes = new Set<string>(['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'TWO_FACTOR_REQUIRED', 'LOGIN_METHOD_NOT_ALLOWED', 'NOT_FOUND']);
+const refusalCodes = new Set<ErrorCode>(['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'TWO_FACTOR_REQUIRED', 'LOGIN_METHOD_NOT_ALLOWED', 'NOT_FOUND']);
 
 /** Issues the service token (issueServiceToken), logging what was granted or why it was not. */
 export async function exchangeToken(deps: TokenExchangeDeps, input: TokenExchangeInput) {

@@ -3,8 +3,7 @@ import { isUuid, PreparedStatement } from '#libs/db';
 import { AppError } from '#libs/errors';
 import { UserSchema } from '../db/entities/index.ts';
 import { recheckPassword, type PasswordRecheckDeps } from './password-recheck.ts';
-import type { SessionLifecycleDeps } from './session-lifecycle.ts';
-import { endOtherSessions, endSessionsOf } from './session-lifecycle.ts';
+import { endOpenSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
 
 /** A user sees at most this many of their sessions, and ends at most this many by id at once. */
 export const MAX_LISTED_SESSIONS = 100;
@@ -83,9 +82,8 @@ export async function revokeOwnSessions(deps: SessionRevokeDeps, input: SessionR
   const who = { user_id: input.userId, session_id: input.sessionId, ip: input.ip };
   await recheckPassword(deps, { user, password: input.currentPassword, ip: input.ip, events: { refused: 'session.revoke_refused', failed: 'session.revoke_failed' }, who });
 
-  const ended = await deps.lifecycle.em.fork().transactional((em) =>
-    input.allOthers ? endOtherSessions(em, user.id, input.sessionId, 'user_revoked') : endSessionsOf(em, user.id, input.sessionIds, 'user_revoked'),
-  );
+  const choice = input.allOthers ? { except: input.sessionId } : { only: input.sessionIds };
+  const ended = await deps.lifecycle.em.fork().transactional((em) => endOpenSessions(em, user.id, choice, 'user_revoked'));
   await deps.lifecycle.revocations.revoke(ended);
   deps.audit.succeeded('session.revoked', { ...who, session_ids: ended });
   return ended;
