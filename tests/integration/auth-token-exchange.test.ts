@@ -1,6 +1,8 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#libs/identity';
+import { testEnvironment } from '#libs/testing';
 import { startAuthWithOrg, type AuthWithOrg } from '../support/auth-with-org.ts';
 import { uniqueEmail } from '../support/service-env.ts';
 
@@ -9,12 +11,18 @@ const password = 'violet-anvil-73-harbor';
 describe('token exchange and organization policies (auth + org, real infrastructure)', () => {
   let services: AuthWithOrg;
   let org: AuthWithOrg['orgClient'];
+  let db: pg.Client;
 
   beforeAll(async () => {
     services = await startAuthWithOrg();
     org = services.orgClient;
+    db = new pg.Client({ connectionString: testEnvironment().databaseUrl });
+    await db.connect();
   });
-  afterAll(() => services.stop());
+  afterAll(async () => {
+    await db.end();
+    await services.stop();
+  });
 
   async function signUp() {
     const { user, tokens } = await services.auth.client.register({ email: uniqueEmail('x'), password }, services.auth.anonymous());
@@ -64,6 +72,22 @@ describe('token exchange and organization policies (auth + org, real infrastruct
     // Nothing asked for is allowed: no useless empty token, a refusal. An empty scope asks for nothing.
     await expect(services.auth.client.exchangeToken({ organizationId, scope: 'org:admin' }, { principal: member.principal })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(services.auth.client.exchangeToken({ organizationId, scope: ' ' }, { principal: member.principal })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('mints nothing from an ended session, and never past its end', async () => {
+    const owner = await signUp();
+    const organizationId = await newOrganization(owner.principal);
+    const endsIn = async (interval: string) =>
+      db.query(`update auth.sessions set expires_at = now() + $2::interval where id = $1`, [owner.principal.sessionId, interval]);
+    await endsIn('5 minutes');
+    const short = await services.auth.client.exchangeToken({ organizationId }, { principal: owner.principal });
+    expect(short.expiresIn).toBeGreaterThan(290);
+    expect(short.expiresIn).toBeLessThanOrEqual(300);
+    const claims = decodeJwt(short.accessToken);
+    expect(claims.exp! - claims.iat!).toBe(short.expiresIn);
+    // Its access token still unexpired, a session past its end (the absolute limit) mints nothing.
+    await endsIn('-1 second');
+    await expect(services.auth.client.exchangeToken({ organizationId }, { principal: owner.principal })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('enforces login_methods and require_2fa from the current settings', async () => {

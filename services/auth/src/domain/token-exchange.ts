@@ -65,8 +65,14 @@ function grantedScopes(requested: string | undefined, role: string): string[] {
 async function issueServiceToken(deps: TokenExchangeDeps, input: TokenExchangeInput) {
   const principal = { kind: 'service', service: 'auth' } as const;
   const access = await deps.org.getAccess({ organizationId: input.organizationId, userId: input.userId }, { principal, ...input.call, idempotent: true });
-  const session = await deps.em.fork().findOne(SessionSchema, { id: input.sessionId, userId: input.userId, revokedAt: null });
+  const now = new Date();
+  // An ended session mints nothing, whether revoked or past its end (a leftover access token
+  // outlives its session by up to its own 15 minutes).
+  const session = await deps.em.fork().findOne(SessionSchema, { id: input.sessionId, userId: input.userId, revokedAt: null, expiresAt: { $gt: now } });
   if (!session) throw AppError.unauthenticated();
+  // Nor does a service token outlive the session it was exchanged from.
+  const ttlSeconds = Math.min(deps.serviceTokenTtlSeconds, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000));
+  if (ttlSeconds < 1) throw AppError.unauthenticated();
   const methods = session.amr.map((amr) => loginMethodByAmr[amr]).filter((method): method is string => method !== undefined);
   if (!methods.some((method) => access.loginMethods.includes(method))) {
     throw new AppError('LOGIN_METHOD_NOT_ALLOWED', 'This organization does not allow the sign-in method used for this session.');
@@ -84,9 +90,9 @@ async function issueServiceToken(deps: TokenExchangeDeps, input: TokenExchangeIn
   const organizationId = input.organizationId.toLowerCase();
   const accessToken = deps.tokens.serviceToken(
     { userId: input.userId, sessionId: session.id, organizationId, role: access.role, amr: session.amr, scope, appId: input.appId },
-    deps.serviceTokenTtlSeconds,
+    ttlSeconds,
   );
-  return { accessToken, issuedTokenType: ISSUED_TOKEN_TYPE, tokenType: 'Bearer', expiresIn: deps.serviceTokenTtlSeconds, scope };
+  return { accessToken, issuedTokenType: ISSUED_TOKEN_TYPE, tokenType: 'Bearer', expiresIn: ttlSeconds, scope };
 }
 
 /** Refusals worth an audit line: the caller's rights or the organization's policy said no. */
