@@ -92,16 +92,48 @@ describe('sign-in on plain SQL (real Postgres)', () => {
   it('never overwrites a hash that changed after it was read', async () => {
     const user = await register('race');
     const current = await storedHash(user.id);
-    await replaceOutdatedHash(em, user.id, 'a hash that was read before a password change', 'upgraded');
+    await expect(replaceOutdatedHash(em, user.id, 'a hash that was read before a password change', 'upgraded')).resolves.toBe('a hash that was read before a password change');
     expect(await storedHash(user.id)).toBe(current);
-    await replaceOutdatedHash(em, user.id, current ?? '', 'upgraded');
+    await expect(replaceOutdatedHash(em, user.id, current ?? '', 'upgraded')).resolves.toBe('upgraded');
     expect(await storedHash(user.id)).toBe('upgraded');
   });
 
-  it('writes neither row when the session cannot be stored', async () => {
-    const marker = new Date('2001-02-03T04:05:06.789Z');
-    await expect(new SessionFactory({ refreshTokenTtlSeconds: 3600, maxLifetimeSeconds: 7200 }).insert(em, uuidv7(), ['pwd'], marker)).rejects.toThrow(/foreign key/);
-    const rows = await db.query('select 1 from auth.refresh_tokens where created_at = $1 union all select 1 from auth.sessions where created_at = $1', [marker]);
-    expect(rows.rowCount).toBe(0);
+  describe('a session only while the verified password is still the account’s', () => {
+    const sessions = new SessionFactory({ refreshTokenTtlSeconds: 3600, maxLifetimeSeconds: 7200 });
+    const rowsAt = async (marker: Date) =>
+      (await db.query('select 1 from auth.refresh_tokens where created_at = $1 union all select 1 from auth.sessions where created_at = $1', [marker])).rowCount;
+
+    it('writes both rows for the current hash, neither for a replaced one or an unknown account', async () => {
+      const user = await register('insert');
+      const verified = (await storedHash(user.id)) ?? '';
+      const opened = await sessions.insertAfterPassword(em, user.id, verified, new Date('2001-02-03T04:05:06.001Z'));
+      expect(opened?.refreshToken).toMatch(/^egp_rt_/);
+      expect(await rowsAt(new Date('2001-02-03T04:05:06.001Z'))).toBe(2);
+      const replaced = new Date('2001-02-03T04:05:06.002Z');
+      await expect(sessions.insertAfterPassword(em, user.id, 'the hash before a password change', replaced)).resolves.toBeUndefined();
+      await expect(sessions.insertAfterPassword(em, uuidv7(), verified, replaced)).resolves.toBeUndefined();
+      expect(await rowsAt(replaced)).toBe(0);
+    });
+
+    it('waits for a password change in progress, and opens nothing once it commits', async () => {
+      const user = await register('change-race');
+      const verified = (await storedHash(user.id)) ?? '';
+      const marker = new Date('2001-02-03T04:05:06.003Z');
+      const change = new pg.Client({ connectionString: testEnvironment().databaseUrl });
+      await change.connect();
+      try {
+        await change.query('begin');
+        await change.query('update auth.users set password_hash = $1 where id = $2', ['a new hash', user.id]);
+        let settled = false;
+        const insert = sessions.insertAfterPassword(em, user.id, verified, marker).finally(() => (settled = true));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(settled).toBe(false);
+        await change.query('commit');
+        await expect(insert).resolves.toBeUndefined();
+        expect(await rowsAt(marker)).toBe(0);
+      } finally {
+        await change.end();
+      }
+    });
   });
 });

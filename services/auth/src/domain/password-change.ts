@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '#libs/errors';
+import { AppError, type ErrorCode } from '#libs/errors';
 import { recordEvent } from '#libs/events';
 import { UserSchema } from '../db/entities/index.ts';
 import type { LoginThrottle } from './login-throttle.ts';
@@ -8,7 +8,7 @@ import type { PasswordHasher } from './hashing/password-hasher.ts';
 import { assertNotContextual } from './context-words.ts';
 import { assertMeetsOrgPolicy, assertPasswordAcceptable, type OrgPasswordPolicy } from './password-rules.ts';
 import type { SecurityLog } from './security-log.ts';
-import { endOpenSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
+import { assertSessionOpen, endOpenSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
 
 export interface PasswordChangeDeps {
   em: EntityManager;
@@ -23,6 +23,10 @@ export interface PasswordChangeDeps {
   afterCommit: () => void;
   audit: SecurityLog;
 }
+
+const concurrentChange = () => AppError.conflict('The password was changed by another request meanwhile; nothing was changed.');
+/** Why a change that passed its checks still changed nothing, for the security log. */
+const raceLosses: Partial<Record<ErrorCode, string>> = { CONFLICT: 'concurrent_change', UNAUTHENTICATED: 'session_ended' };
 
 export interface PasswordChangeInput {
   userId: string;
@@ -55,13 +59,20 @@ export async function changePassword(deps: PasswordChangeDeps, input: PasswordCh
   // event, so sign-in (auth's row) and GET /users/me (the copy) show the same time.
   const now = new Date();
   const ended = await deps.em.fork().transactional(async (em) => {
-    await em.nativeUpdate(UserSchema, { id: user.id }, { passwordHash, updatedAt: now });
-    const ids = await endOpenSessions(em, user.id, { except: input.sessionId }, 'password_changed');
+    // Only over the password just checked: of two changes racing from the same old password,
+    // the second finds it replaced and changes nothing. The row stays locked to the commit.
+    const replaced = await em.nativeUpdate(UserSchema, { id: user.id, passwordHash: user.passwordHash }, { passwordHash, updatedAt: now });
+    if (replaced === 0) throw concurrentChange();
+    await assertSessionOpen(em, user.id, input.sessionId);
+    const ids = await endOpenSessions(em, deps.lifecycle.revocations, user.id, { except: input.sessionId }, 'password_changed');
     recordEvent(em, { type: 'user.password_changed', source: 'auth', subject: user.id, data: { user_id: user.id }, occurredAt: now });
     await em.flush();
     return ids;
+  }).catch((error: unknown) => {
+    const reason = error instanceof AppError ? raceLosses[error.code] : undefined;
+    if (reason) deps.audit.failed('password.change_failed', reason, who);
+    throw error;
   });
   deps.afterCommit();
-  await deps.lifecycle.revocations.revoke(ended);
   deps.audit.succeeded('password.changed', { ...who, ended_sessions: ended.length });
 }

@@ -41,7 +41,7 @@ export const invalidCredentials = () => new AppError('UNAUTHENTICATED', 'Invalid
 export async function loginWithPassword(deps: PasswordLoginDeps, input: LoginInput): Promise<AuthResult> {
   const { ip } = input;
   /** Logs why (the client is told only that the credentials were wrong) and returns the one answer. */
-  const failed = (reason: 'password_too_long' | 'unknown_account' | 'no_password' | 'wrong_password', userId?: string) => {
+  const failed = (reason: 'password_too_long' | 'unknown_account' | 'no_password' | 'wrong_password' | 'password_changed', userId?: string) => {
     deps.audit.failed('sign_in.failed', reason, { method: 'password', user_id: userId, ip });
     return invalidCredentials();
   };
@@ -63,8 +63,12 @@ export async function loginWithPassword(deps: PasswordLoginDeps, input: LoginInp
   if (!(await deps.hasher.verify(passwordHash, input.password))) throw failed('wrong_password', user.id);
   await deps.throttle.succeeded(account, ip);
 
-  if (deps.hasher.needsRehash(passwordHash)) await replaceOutdatedHash(deps.em, user.id, passwordHash, await deps.hasher.hash(input.password));
-  const opened = await deps.sessions.insert(deps.em, user.id, ['pwd']);
+  const currentHash = deps.hasher.needsRehash(passwordHash)
+    ? await replaceOutdatedHash(deps.em, user.id, passwordHash, await deps.hasher.hash(input.password))
+    : passwordHash;
+  // Undefined when the password changed while it was being checked: it is not good any more.
+  const opened = await deps.sessions.insertAfterPassword(deps.em, user.id, currentHash);
+  if (!opened) throw failed('password_changed', user.id);
   deps.audit.succeeded('sign_in.succeeded', { method: 'password', user_id: user.id, session_id: opened.session.id, ip });
   return { user, wallets, tokens: tokensFor(deps.tokens, user.id, opened) };
 }

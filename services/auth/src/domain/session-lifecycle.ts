@@ -18,10 +18,17 @@ export interface SessionLifecycleDeps {
 
 const invalidRefreshToken = () => new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired.');
 
-/** Revokes sessions in Postgres (inside `em`'s transaction); the caller publishes them to Redis after commit. */
-async function revokeSessions(em: EntityManager, ids: string[], reason: string): Promise<void> {
+/**
+ * Ends sessions in Postgres and in the revocation list the gateways check, inside `em`'s
+ * transaction. The Redis write comes before the commit: if Redis cannot take it, the whole
+ * change rolls back and the caller answers UNAVAILABLE with nothing changed, instead of
+ * leaving sessions ended in Postgres whose tokens the gateways would go on accepting. A commit
+ * failing after the write can only end sessions early (their tokens refused), never late.
+ */
+async function revokeSessions(em: EntityManager, revocations: SessionRevocationList, ids: string[], reason: string): Promise<void> {
   if (ids.length === 0) return;
   await em.nativeUpdate(SessionSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: new Date(), revokedReason: reason });
+  await revocations.revoke(ids);
 }
 
 /**
@@ -37,7 +44,7 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
     const session = await em.findOne(SessionSchema, { id: token.sessionId });
     if (!session || session.revokedAt) return { kind: 'invalid' as const };
     if (token.usedAt) {
-      await revokeSessions(em, [session.id], 'refresh_token_reuse');
+      await revokeSessions(em, deps.revocations, [session.id], 'refresh_token_reuse');
       return { kind: 'reused' as const, userId: session.userId, sessionId: session.id };
     }
     if (token.expiresAt <= now || session.expiresAt <= now) return { kind: 'invalid' as const };
@@ -50,7 +57,6 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
     return { kind: 'rotated' as const, userId: session.userId, sessionId: session.id, refreshToken: next };
   });
   if (outcome.kind === 'reused') {
-    await deps.revocations.revoke([outcome.sessionId]);
     deps.audit.alert('session.refresh_token_reused', { user_id: outcome.userId, session_id: outcome.sessionId, ip });
     throw invalidRefreshToken();
   }
@@ -73,10 +79,9 @@ export async function logout(deps: SessionLifecycleDeps, userId: string, current
     const token = await em.findOne(RefreshTokenSchema, { tokenHash: hashRefreshToken(refreshToken) });
     const owned = token ? await em.findOne(SessionSchema, { id: token.sessionId, userId }) : null;
     const ids = [...new Set([currentSessionId, ...(owned ? [owned.id] : [])])];
-    await revokeSessions(em, ids, 'logout');
+    await revokeSessions(em, deps.revocations, ids, 'logout');
     return ids;
   });
-  await deps.revocations.revoke(ended);
   deps.audit.succeeded('session.logged_out', { user_id: userId, session_ids: ended, ip });
 }
 
@@ -84,13 +89,34 @@ export async function logout(deps: SessionLifecycleDeps, userId: string, current
 type SessionChoice = { except: string } | { only: readonly string[] };
 
 /**
- * Ends the user's open sessions that `choice` picks (inside `em`'s transaction) and returns
- * their ids: expired and already ended ones are left alone, so they are never reported.
+ * Ends the user's open sessions that `choice` picks (inside `em`'s transaction, published to
+ * the revocation list before it commits) and returns their ids: expired and already ended
+ * ones are left alone, so they are never reported.
  */
-export async function endOpenSessions(em: EntityManager, userId: string, choice: SessionChoice, reason: string): Promise<string[]> {
+export async function endOpenSessions(em: EntityManager, revocations: SessionRevocationList, userId: string, choice: SessionChoice, reason: string): Promise<string[]> {
   const id = 'except' in choice ? { $ne: choice.except } : { $in: [...choice.only] };
   const open = await em.find(SessionSchema, { userId, id, revokedAt: null, expiresAt: { $gt: new Date() } }, { fields: ['id'] });
   const ids = open.map((session) => session.id);
-  await revokeSessions(em, ids, reason);
+  await revokeSessions(em, revocations, ids, reason);
   return ids;
+}
+
+/**
+ * Locks the caller's session inside `em`'s transaction and refuses unless it is still open:
+ * a request whose session was ended while it ran (by a password change elsewhere, say)
+ * changes nothing. Take the account's row first (see `lockAccount`), so that two such
+ * requests of one user queue on it instead of deadlocking on each other's sessions.
+ */
+export async function assertSessionOpen(em: EntityManager, userId: string, sessionId: string): Promise<void> {
+  const open = await em.findOne(
+    SessionSchema,
+    { id: sessionId, userId, revokedAt: null, expiresAt: { $gt: new Date() } },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] },
+  );
+  if (!open) throw AppError.unauthenticated('This session has ended.');
+}
+
+/** Locks the account's row for the rest of `em`'s transaction: one change to a user's sessions or password at a time. */
+export async function lockAccount(em: EntityManager, userId: string): Promise<void> {
+  await em.execute(`select 1 from "auth"."users" where "id" = ? for no key update`, [userId]);
 }

@@ -23,15 +23,21 @@ export interface OpenedSession {
 /*
  * A session and its first refresh token in one statement: a data-modifying CTE is atomic on
  * its own, so either both rows exist or neither, without a BEGIN/COMMIT round trip each.
+ * Only while the account's password is still the one the sign-in verified ($10): the account
+ * row is share-locked, so a password change either commits first (no session: that password
+ * is no longer good) or waits for this one and then ends it with the user's other sessions.
+ * Without it, a sign-in checking the old password during a change kept its session.
  */
-const INSERT_SESSION_WITH_TOKEN = new PreparedStatement(`
+const INSERT_SESSION_WITH_TOKEN = new PreparedStatement<{ session_id: string }>(`
   with session as (
     insert into "auth"."sessions" ("id", "user_id", "amr", "created_at", "expires_at", "revoked_at", "revoked_reason")
-    values ($1, $2, $3::text[], $4, $5, null, null)
+    select $1, $2, $3::text[], $4, $5, null, null
+    where exists (select 1 from "auth"."users" where "id" = $2 and "password_hash" = $10 for share)
     returning "id"
   )
   insert into "auth"."refresh_tokens" ("id", "session_id", "token_hash", "created_at", "expires_at", "used_at")
-  select $6, "id", $7, $8, $9, null from session`);
+  select $6, "id", $7, $8, $9, null from session
+  returning "session_id"`);
 
 export interface SessionLifetimes {
   /** A refresh token's life: the session ends this long after its last use (sliding). */
@@ -65,15 +71,18 @@ export class SessionFactory {
     return { session, refreshToken };
   }
 
-  /** Opens a session on its own, outside any unit of work: one statement, one round trip (the sign-in path). */
-  async insert(em: EntityManager, userId: string, amr: string[], now = new Date()): Promise<OpenedSession> {
-    const session = this.#newSession(userId, amr, now);
+  /**
+   * Opens a password sign-in's session on its own, outside any unit of work: one statement,
+   * one round trip. Undefined when the account's password is no longer `verifiedHash`.
+   */
+  async insertAfterPassword(em: EntityManager, userId: string, verifiedHash: string, now = new Date()): Promise<OpenedSession | undefined> {
+    const session = this.#newSession(userId, ['pwd'], now);
     const { token, tokenHash } = newRefreshToken();
-    await INSERT_SESSION_WITH_TOKEN.run(em, [
-      session.id, userId, amr, now, session.expiresAt,
-      uuidv7(), tokenHash, now, session.expiresAt,
+    const inserted = await INSERT_SESSION_WITH_TOKEN.run(em, [
+      session.id, userId, session.amr, now, session.expiresAt,
+      uuidv7(), tokenHash, now, session.expiresAt, verifiedHash,
     ]);
-    return { session, refreshToken: token };
+    return inserted.length === 1 ? { session, refreshToken: token } : undefined;
   }
 
   issueRefreshToken(em: EntityManager, sessionId: string, expiresAt: Date, now = new Date()): string {

@@ -63,11 +63,13 @@ export async function findCredentials(em: EntityManager, emailNormalized: string
 /**
  * Stores a hash made with the current parameters in place of an outdated one. Only if the
  * stored hash is still the one just verified: a password changed meanwhile is never overwritten
- * with the old password.
+ * with the old password. Returns the hash the account has now for that password, or the
+ * outdated one when it was changed meanwhile (a session then checks against it, and fails).
  */
-export async function replaceOutdatedHash(em: EntityManager, userId: string, outdatedHash: string, passwordHash: string): Promise<void> {
-  await em.getConnection().execute(
-    `update "auth"."users" set password_hash = ? where id = ? and password_hash = ?`,
+export async function replaceOutdatedHash(em: EntityManager, userId: string, outdatedHash: string, passwordHash: string): Promise<string> {
+  const replaced = await em.getConnection().execute<Array<{ id: string }>>(
+    `update "auth"."users" set password_hash = ? where id = ? and password_hash = ? returning id`,
     [passwordHash, userId, outdatedHash],
   );
+  return replaced.length === 1 ? passwordHash : outdatedHash;
 }

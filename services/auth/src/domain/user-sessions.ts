@@ -3,7 +3,7 @@ import { isUuid, PreparedStatement } from '#libs/db';
 import { AppError } from '#libs/errors';
 import { UserSchema } from '../db/entities/index.ts';
 import { recheckPassword, type PasswordRecheckDeps } from './password-recheck.ts';
-import { endOpenSessions, type SessionLifecycleDeps } from './session-lifecycle.ts';
+import { assertSessionOpen, endOpenSessions, lockAccount, type SessionLifecycleDeps } from './session-lifecycle.ts';
 
 /** A user sees at most this many of their sessions, and ends at most this many by id at once. */
 export const MAX_LISTED_SESSIONS = 100;
@@ -83,8 +83,11 @@ export async function revokeOwnSessions(deps: SessionRevokeDeps, input: SessionR
   await recheckPassword(deps, { user, password: input.currentPassword, ip: input.ip, events: { refused: 'session.revoke_refused', failed: 'session.revoke_failed' }, who });
 
   const choice = input.allOthers ? { except: input.sessionId } : { only: input.sessionIds };
-  const ended = await deps.lifecycle.em.fork().transactional((em) => endOpenSessions(em, user.id, choice, 'user_revoked'));
-  await deps.lifecycle.revocations.revoke(ended);
+  const ended = await deps.lifecycle.em.fork().transactional(async (em) => {
+    await lockAccount(em, user.id);
+    await assertSessionOpen(em, user.id, input.sessionId);
+    return endOpenSessions(em, deps.lifecycle.revocations, user.id, choice, 'user_revoked');
+  });
   deps.audit.succeeded('session.revoked', { ...who, session_ids: ended });
   return ended;
 }
