@@ -27,6 +27,17 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
     await services.stop();
   });
 
+  /** Makes the published next signing key look as old as every verifier's cache needs. */
+  async function ageNextKey() {
+    const db = new pg.Client({ connectionString: sut.config.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`update auth.signing_keys set created_at = now() - make_interval(secs => $1) where status = 'next'`, [sut.config.SIGNING_KEY_MIN_PUBLISHED_SECONDS]);
+    } finally {
+      await db.end();
+    }
+  }
+
   async function register() {
     const result = await sut.client.register({ email: uniqueEmail('s'), password }, sut.anonymous());
     const { payload } = await jwtVerify(result.tokens?.accessToken ?? '', createLocalJWKSet({ keys: (await sut.client.getJwks({}, sut.anonymous())).keys }), {
@@ -117,7 +128,12 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
     const { result } = await register();
     const oldKid = decodeProtectedHeader(result.tokens?.accessToken ?? '').kid;
     const before = (await sut.client.getJwks({}, sut.anonymous())).keys.map((key) => key.kid);
-    const { currentKid } = await sut.client.rotateSigningKeys({}, { principal: { kind: 'service', service: 'ops' } });
+    const ops = { principal: { kind: 'service', service: 'ops' } } as const;
+    // Just after start the next key is younger than verifiers' JWKS caches: refused, nothing changed.
+    await expect(sut.client.rotateSigningKeys({ force: false }, ops)).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect((await sut.client.getJwks({}, sut.anonymous())).keys.map((key) => key.kid)).toEqual(before);
+    await ageNextKey();
+    const { currentKid } = await sut.client.rotateSigningKeys({ force: false }, ops);
     // The promoted key was already published as "next" before the rotation.
     expect(before).toContain(currentKid);
     const jwks = (await sut.client.getJwks({}, sut.anonymous())).keys;
@@ -125,7 +141,7 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
     const fresh = await sut.client.login({ email: result.user?.email ?? '', password }, sut.anonymous());
     expect(decodeProtectedHeader(fresh.tokens?.accessToken ?? '').kid).toBe(currentKid);
     await expect(jwtVerify(result.tokens?.accessToken ?? '', createLocalJWKSet({ keys: jwks }))).resolves.toBeDefined();
-    await expect(sut.client.rotateSigningKeys({}, sut.anonymous())).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(sut.client.rotateSigningKeys({ force: true }, sut.anonymous())).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('keeps a retired key published while tokens it signed can live, then drops it', async () => {
@@ -133,9 +149,10 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
     const { result } = await register();
     const token = result.tokens?.accessToken ?? '';
     const kid = decodeProtectedHeader(token).kid ?? '';
-    // Two rotations in a row: the token's key goes current → previous → retired.
-    await sut.client.rotateSigningKeys({}, ops);
-    await sut.client.rotateSigningKeys({}, ops);
+    // Two rotations in a row (forced: the second promotes a key published a moment ago): the
+    // token's key goes current → previous → retired.
+    await sut.client.rotateSigningKeys({ force: true }, ops);
+    await sut.client.rotateSigningKeys({ force: true }, ops);
     const jwks = (await sut.client.getJwks({}, sut.anonymous())).keys;
     expect(jwks.map((key) => key.kid)).toContain(kid);
     await expect(jwtVerify(token, createLocalJWKSet({ keys: jwks }))).resolves.toBeDefined();
@@ -148,7 +165,7 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
     } finally {
       await db.end();
     }
-    await sut.client.rotateSigningKeys({}, ops);
+    await sut.client.rotateSigningKeys({ force: true }, ops);
     expect((await sut.client.getJwks({}, sut.anonymous())).keys.map((key) => key.kid)).not.toContain(kid);
   });
 });

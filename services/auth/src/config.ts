@@ -38,6 +38,12 @@ export const authEnv = infrastructureEnv.extend({
     .default('egp,egp accounts')
     .transform((list) => list.split(',').map((word) => word.trim()).filter((word) => word.length > 0)),
   SIGNING_KEY_REFRESH_SECONDS: envFields.positiveInt(60),
+  /**
+   * How long the next signing key must have been published before a rotation may promote it:
+   * every replica's reload plus every verifier's JWKS cache (the gateway's JWKS_CACHE_TTL_SECONDS),
+   * so none meets a token signed by a key it could not have fetched yet.
+   */
+  SIGNING_KEY_MIN_PUBLISHED_SECONDS: z.coerce.number().int().min(0).default(600),
   LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP: envFields.positiveInt(5),
   LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: envFields.positiveInt(50),
   LOGIN_ATTEMPT_WINDOW_SECONDS: envFields.positiveInt(900),

@@ -60,7 +60,10 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   // A retired key stays published while a token it signed may live: the longest token lifetime,
   // plus how late a replica may still sign with it (its reload interval), plus clock skew.
   const retiredKeyPublishSeconds = longestTokenTtlSeconds + config.SIGNING_KEY_REFRESH_SECONDS + CLOCK_SKEW_SECONDS;
-  const keys = new SigningKeyStore(em, new KeyEncryption(config.AUTH_KEY_ENCRYPTION_KEY), logger, { retiredKeyPublishSeconds });
+  const keys = new SigningKeyStore(em, new KeyEncryption(config.AUTH_KEY_ENCRYPTION_KEY), logger, {
+    retiredKeyPublishSeconds,
+    minPublishedSeconds: config.SIGNING_KEY_MIN_PUBLISHED_SECONDS,
+  });
   await keys.initialize();
   const keyRefresh = setInterval(() => void keys.reload().catch((error: unknown) => logger.warn({ err: error }, 'key reload failed')), config.SIGNING_KEY_REFRESH_SECONDS * 1000);
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import { AppError } from '#libs/errors';
 import type { Logger } from '#libs/logging';
 import { SigningKeySchema, type SigningKey, type SigningKeyStatus } from '../db/entities/index.ts';
 import type { KeyEncryption } from './key-encryption.ts';
@@ -33,6 +34,11 @@ export interface SigningKeyStoreOptions {
    * rotations in quick succession never leave a valid token without its key.
    */
   retiredKeyPublishSeconds: number;
+  /**
+   * How long the next key must have been published before it may sign: every replica's
+   * reload plus every verifier's JWKS cache. A rotation before that is refused unless forced.
+   */
+  minPublishedSeconds: number;
 }
 
 /**
@@ -81,14 +87,20 @@ export class SigningKeyStore {
     this.#logger.info({ kid: current.kid }, 'signing key loaded');
   }
 
-  /** Promotes next to current, keeps the old current as previous, retires the one before. */
-  async rotate(): Promise<string> {
+  /**
+   * Promotes next to current, keeps the old current as previous, retires the one before.
+   * Refuses while the next key is too young for every verifier to have fetched it (two
+   * rotations in quick succession), unless forced: then its tokens may be refused a while.
+   */
+  async rotate({ force = false }: { force?: boolean } = {}): Promise<string> {
     const promoted = await this.#em.fork().transactional(async (em) => {
       await em.execute('select pg_advisory_xact_lock(?)', [KEY_LOCK]);
       const now = new Date();
+      const next = await em.findOne(SigningKeySchema, { status: 'next' });
+      if (next && !force) this.#assertPublishedLongEnough(next, now);
       await em.nativeUpdate(SigningKeySchema, { status: 'previous' }, { status: 'retired', rotatedAt: now });
       await em.nativeUpdate(SigningKeySchema, { status: 'current' }, { status: 'previous', rotatedAt: now });
-      const promotedKey = (await em.findOne(SigningKeySchema, { status: 'next' })) ?? (await this.#newKey(em, 'next'));
+      const promotedKey = next ?? (await this.#newKey(em, 'next'));
       promotedKey.status = 'current';
       promotedKey.rotatedAt = now;
       em.persist([promotedKey, await this.#newKey(em, 'next')]);
@@ -97,6 +109,17 @@ export class SigningKeyStore {
     await this.reload();
     this.#logger.info({ kid: promoted }, 'signing keys rotated');
     return promoted;
+  }
+
+  #assertPublishedLongEnough(next: SigningKey, now: Date): void {
+    const publishedSeconds = Math.floor((now.getTime() - next.createdAt.getTime()) / 1000);
+    const waitSeconds = this.#options.minPublishedSeconds - publishedSeconds;
+    if (waitSeconds <= 0) return;
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `The next signing key has been published for ${publishedSeconds} s of the ${this.#options.minPublishedSeconds} s verifiers need to fetch it: ` +
+        `rotate again in ${waitSeconds} s, or force the rotation (a compromised key) and accept refused tokens until their caches catch up.`,
+    );
   }
 
   currentKey(): ActiveKey {

@@ -81,9 +81,9 @@ export function authHandlers(deps: AuthHandlerDeps): AsyncHandlers<AuthServiceSe
       return { user: toUserMessage(await getUser(deps.login.em, principal, userId)) };
     },
     getJwks: async () => ({ keys: deps.keys.publicKeys() }),
-    rotateSigningKeys: async (_request, { principal }) => {
+    rotateSigningKeys: async ({ force }, { principal }) => {
       if (principal.kind !== 'service') throw AppError.forbidden();
-      return { currentKid: await deps.keys.rotate() };
+      return { currentKid: await deps.keys.rotate({ force }) };
     },
   };
 }

@@ -151,6 +151,12 @@ export interface RevokeSessionsResponse {
 }
 
 export interface RotateSigningKeysRequest {
+  /**
+   * Promote the next key even if it has been published for less than the configured
+   * SIGNING_KEY_MIN_PUBLISHED_SECONDS (a compromised current key): verifiers that have not
+   * fetched it yet refuse tokens it signs until they do.
+   */
+  force: boolean;
 }
 
 export interface RotateSigningKeysResponse {
@@ -2232,11 +2238,14 @@ export const RevokeSessionsResponse: MessageFns<RevokeSessionsResponse> = {
 };
 
 function createBaseRotateSigningKeysRequest(): RotateSigningKeysRequest {
-  return {};
+  return { force: false };
 }
 
 export const RotateSigningKeysRequest: MessageFns<RotateSigningKeysRequest> = {
-  encode(_: RotateSigningKeysRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: RotateSigningKeysRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.force !== false) {
+      writer.uint32(8).bool(message.force);
+    }
     return writer;
   },
 
@@ -2253,6 +2262,14 @@ export const RotateSigningKeysRequest: MessageFns<RotateSigningKeysRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.force = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2265,20 +2282,24 @@ export const RotateSigningKeysRequest: MessageFns<RotateSigningKeysRequest> = {
     }
   },
 
-  fromJSON(_: any): RotateSigningKeysRequest {
-    return {};
+  fromJSON(object: any): RotateSigningKeysRequest {
+    return { force: isSet(object.force) ? globalThis.Boolean(object.force) : false };
   },
 
-  toJSON(_: RotateSigningKeysRequest): unknown {
+  toJSON(message: RotateSigningKeysRequest): unknown {
     const obj: any = {};
+    if (message.force !== false) {
+      obj.force = message.force;
+    }
     return obj;
   },
 
   create(base?: DeepPartial<RotateSigningKeysRequest>): RotateSigningKeysRequest {
     return RotateSigningKeysRequest.fromPartial(base ?? {});
   },
-  fromPartial(_: DeepPartial<RotateSigningKeysRequest>): RotateSigningKeysRequest {
+  fromPartial(object: DeepPartial<RotateSigningKeysRequest>): RotateSigningKeysRequest {
     const message = createBaseRotateSigningKeysRequest();
+    message.force = object.force ?? false;
     return message;
   },
 };
@@ -2761,7 +2782,9 @@ export const AuthServiceService = {
     responseDeserialize: (value: Buffer): ExchangeTokenResponse => ExchangeTokenResponse.decode(value),
   },
   /**
-   * Promotes the next signing key to current and publishes a new next key.
+   * Promotes the next signing key to current and publishes a new next key. Refused
+   * (FAILED_PRECONDITION) while the next key is younger than SIGNING_KEY_MIN_PUBLISHED_SECONDS,
+   * unless forced.
    * Caller: an internal service or operator tooling (service principal).
    */
   rotateSigningKeys: {
@@ -2832,7 +2855,9 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    */
   exchangeToken: handleUnaryCall<ExchangeTokenRequest, ExchangeTokenResponse>;
   /**
-   * Promotes the next signing key to current and publishes a new next key.
+   * Promotes the next signing key to current and publishes a new next key. Refused
+   * (FAILED_PRECONDITION) while the next key is younger than SIGNING_KEY_MIN_PUBLISHED_SECONDS,
+   * unless forced.
    * Caller: an internal service or operator tooling (service principal).
    */
   rotateSigningKeys: handleUnaryCall<RotateSigningKeysRequest, RotateSigningKeysResponse>;
@@ -3033,7 +3058,9 @@ export interface AuthServiceClient extends Client {
     callback: (error: ServiceError | null, response: ExchangeTokenResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Promotes the next signing key to current and publishes a new next key.
+   * Promotes the next signing key to current and publishes a new next key. Refused
+   * (FAILED_PRECONDITION) while the next key is younger than SIGNING_KEY_MIN_PUBLISHED_SECONDS,
+   * unless forced.
    * Caller: an internal service or operator tooling (service principal).
    */
   rotateSigningKeys(
