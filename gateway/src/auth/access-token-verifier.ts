@@ -89,7 +89,17 @@ class VerifiedTokenCache {
   }
 }
 
-const invalidToken = () => AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
+/**
+ * The one 401 for every bad token. What jose found wrong is kept as the cause (never sent to a
+ * client), so the gateway's security log can name the real reason; the verifier's own checks
+ * report theirs as jose would.
+ */
+const invalidToken = (cause: joseErrors.JOSEError) => new AppError('UNAUTHENTICATED', INVALID_TOKEN_MESSAGE, { cause });
+/** A claim of a correctly signed token that is wrong: `payload` is ours, hence trustworthy. */
+const claimFailed = (payload: JWTPayload, claim: string, reason: 'check_failed' | 'invalid') =>
+  new joseErrors.JWTClaimValidationFailed(`"${claim}" claim ${reason}`, payload, claim, reason);
+/** The first claim our schema refused (an access token's `aud` naming an app too, say). */
+const firstInvalidClaim = (error: z.ZodError) => String(error.issues[0]?.path[0] ?? 'unspecified');
 
 /** `typ` compared as jose does it: case-insensitively, `application/` prefix optional (RFC 7515 §4.1.9). */
 function normalizedType(header: JWTHeaderParameters): string | undefined {
@@ -104,17 +114,19 @@ function firstAudience(aud: string | string[]): string {
 function toVerifiedToken(type: string | undefined, payload: JWTPayload, audience: string): VerifiedToken {
   if (type === ACCESS_TOKEN_TYPE) {
     const claims = accessTokenClaims.safeParse(payload);
-    if (!claims.success || firstAudience(claims.data.aud) !== audience) throw invalidToken();
+    if (!claims.success) throw claimFailed(payload, firstInvalidClaim(claims.error), 'invalid');
+    if (firstAudience(claims.data.aud) !== audience) throw claimFailed(payload, 'aud', 'check_failed');
     return { type: 'access', userId: claims.data.sub, sessionId: claims.data.sid };
   }
   if (type === SERVICE_TOKEN_TYPE) {
     const claims = serviceTokenClaims.safeParse(payload);
-    if (!claims.success || firstAudience(claims.data.aud) !== audience) throw invalidToken();
+    if (!claims.success) throw claimFailed(payload, firstInvalidClaim(claims.error), 'invalid');
+    if (firstAudience(claims.data.aud) !== audience) throw claimFailed(payload, 'aud', 'check_failed');
     const { sub, sid, org_id, amr, scope } = claims.data;
     return { type: 'service', userId: sub, sessionId: sid, organizationId: org_id, amr, scopes: scope.split(' ').filter(Boolean) };
   }
   // Refresh, SSO, plain `JWT` or no typ at all: none of them is a bearer credential here.
-  throw invalidToken();
+  throw claimFailed(payload, 'typ', 'check_failed');
 }
 
 /**
@@ -137,7 +149,7 @@ export function createAccessTokenVerifier(keys: JwksKeyStore, options: AccessTok
 
   return {
     async verify(token) {
-      if (token.length > MAX_TOKEN_LENGTH) throw invalidToken();
+      if (token.length > MAX_TOKEN_LENGTH) throw invalidToken(new joseErrors.JWTInvalid('token too long'));
       const cached = cache.get(token);
       if (cached !== undefined) return cached;
       try {
@@ -150,13 +162,13 @@ export function createAccessTokenVerifier(keys: JwksKeyStore, options: AccessTok
           currentDate: new Date(now()),
         });
         // jose checks iat's shape only: a token "issued" after now is forged or from a broken clock.
-        if ((payload.iat ?? 0) > now() / 1000 + clockTolerance) throw invalidToken();
+        if ((payload.iat ?? 0) > now() / 1000 + clockTolerance) throw claimFailed(payload, 'iat', 'check_failed');
         const verified = toVerifiedToken(normalizedType(protectedHeader), payload, options.audience);
         cache.set(token, verified, payload.exp ?? 0);
         return verified;
       } catch (error) {
         // A JWKS fetch failure is an outage (503), not a bad token; it passes through.
-        if (error instanceof joseErrors.JOSEError) throw invalidToken();
+        if (error instanceof joseErrors.JOSEError) throw invalidToken(error);
         throw error;
       }
     },

@@ -5,6 +5,8 @@ import type { Principal } from '#libs/identity';
 import type { SessionRevocationList } from '#libs/session-revocation';
 import { INVALID_TOKEN_MESSAGE, type AccessTokenVerifier, type VerifiedToken } from '../auth/access-token-verifier.ts';
 import { clientBucket } from './rate-limit.ts';
+import { credentialsRefused } from './security-log.ts';
+import { tokenRefusalOf } from './token-refusal.ts';
 import './request-context.ts';
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>;
@@ -17,7 +19,7 @@ const bearer = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
  * authorized one. This is the hook: resolve the key to an `api_key` principal here.
  */
 async function authenticateApiKey(): Promise<Principal> {
-  throw AppError.unauthenticated('API keys are not accepted yet; use a bearer access token.');
+  throw credentialsRefused('API keys are not accepted yet; use a bearer access token.', 'api_key', { reason: 'api_key_not_accepted' });
 }
 
 /** What verifying a bearer token takes: the signature and claims, then the session's standing. */
@@ -49,11 +51,17 @@ function principalFor(token: VerifiedToken, ip: string | undefined): UserPrincip
 
 async function authenticateBearer(check: BearerCheck, authorization: string, ip: string | undefined): Promise<Principal> {
   const token = bearer.exec(authorization)?.[1];
-  if (token === undefined) throw AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
-  const verified = await check.verifier.verify(token);
+  if (token === undefined) throw credentialsRefused(INVALID_TOKEN_MESSAGE, 'bearer', { reason: 'malformed' });
+  const verified = await check.verifier.verify(token).catch((error: unknown) => {
+    // The verifier's 401 keeps what was wrong as its cause; an outage (503) passes through.
+    if (error instanceof AppError && error.code === 'UNAUTHENTICATED') throw credentialsRefused(error.message, 'bearer', tokenRefusalOf(error.cause));
+    throw error;
+  });
   // Logout and password change end sessions at once, not when their tokens expire. An
   // unreachable Redis throws UNAVAILABLE (503): the check is never skipped.
-  if (await check.revocations.isRevoked(verified.sessionId)) throw AppError.unauthenticated(INVALID_TOKEN_MESSAGE);
+  if (await check.revocations.isRevoked(verified.sessionId)) {
+    throw credentialsRefused(INVALID_TOKEN_MESSAGE, 'bearer', { reason: 'session_revoked', userId: verified.userId, sessionId: verified.sessionId });
+  }
   return principalFor(verified, ip);
 }
 
@@ -61,7 +69,7 @@ async function principalOf(req: Request, check: BearerCheck): Promise<Principal>
   const authorization = req.get('Authorization');
   const apiKey = req.get('X-API-Key');
   if (authorization !== undefined && apiKey !== undefined) {
-    throw AppError.unauthenticated('Send either a bearer token or an API key, not both.');
+    throw credentialsRefused('Send either a bearer token or an API key, not both.', 'both', { reason: 'both_credentials' });
   }
   if (apiKey !== undefined) return authenticateApiKey();
   if (authorization !== undefined) return authenticateBearer(check, authorization, principalIp(req));

@@ -4,6 +4,7 @@ import type { Logger } from '#libs/logging';
 import { PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.ts';
 import { BEARER_TOKEN_REFUSED } from './authenticate.ts';
 import { REFUSED_BY_IP_LIMIT } from './rate-limit.ts';
+import { securityEvents } from './security-log.ts';
 
 /**
  * Every 401 names the scheme to use (RFC 9110 §11.6.1); when the request's bearer token was
@@ -50,8 +51,12 @@ function fromHttpError(error: unknown): unknown {
   return error;
 }
 
-/** Turns anything thrown into problem+json; internals reach the log, never the client. */
+/**
+ * Turns anything thrown into problem+json; internals reach the log, never the client. Refused
+ * credentials and the route guard's 403s are security events besides (see `securityEvents`).
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
+  const securityEvent = securityEvents(logger);
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -60,6 +65,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const problem = toProblem(fromHttpError(error), req.requestId);
     if (problem.status >= 500) logger.error({ err: error, request_id: req.requestId }, 'request failed');
     else logger.debug({ code: problem.code, request_id: req.requestId }, 'request rejected');
+    securityEvent(error, req);
     sendProblem(res, problem, error instanceof AppError ? error : {});
   };
 }

@@ -4,6 +4,7 @@ import { AppError, type FieldError } from '#libs/errors';
 import type { CallOptions } from '#libs/grpc';
 import type { Principal, UserPrincipal } from '#libs/identity';
 import { anonymousPrincipal, resolveCaller } from '../middleware/authenticate.ts';
+import { accessDenied } from '../middleware/security-log.ts';
 import { toFieldErrors } from '../middleware/validation.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -85,7 +86,7 @@ async function authorize(auth: RouteAuth, req: Request, res: Response): Promise<
   if (auth === 'none') return anonymousPrincipal(req);
   const caller = await resolveCaller(req, res);
   if (caller.kind !== 'user') throw AppError.unauthenticated();
-  if (auth === 'user' && caller.tokenType !== 'access') throw AppError.forbidden(SERVICE_TOKEN_REFUSED_MESSAGE);
+  if (auth === 'user' && caller.tokenType !== 'access') throw accessDenied(SERVICE_TOKEN_REFUSED_MESSAGE, 'service_token_on_user_route', caller);
   return caller;
 }
 

@@ -6,7 +6,7 @@ import { OrgServiceService } from '#gen/egp/org/v1/org_service';
 import { ProfileDataServiceService } from '#gen/egp/profile_data/v1/profile_data_service';
 import { AppError } from '#libs/errors';
 import type { SessionRevocationView } from '#libs/session-revocation';
-import { createLogger } from '#libs/logging';
+import { createLogger, type Logger } from '#libs/logging';
 import { createApp, type AppDeps, type GatewayRedis } from '../app.ts';
 import { createAccessTokenVerifier } from '../auth/access-token-verifier.ts';
 import { JwksKeyStore } from '../auth/jwks-key-store.ts';
@@ -69,6 +69,8 @@ export interface TestGatewayOptions {
   revocationMirror?: boolean;
   /** Stands in for the session check altogether (e.g. to see what the routes tell it). */
   revocations?: SessionRevocationView;
+  /** The app's logger (e.g. writing to a `LogCapture`); default: silent. */
+  logger?: Logger;
 }
 
 /** The real app on port 0, with fake gRPC clients, real Redis (own prefix) and test keys. */
@@ -83,7 +85,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     ...options.env,
   });
   const keys = new JwksKeyStore(async () => [options.signingKey.publicJwk], { ttlSeconds: 300, refetchCooldownSeconds: 30 });
-  const logger = createLogger('gateway-test', 'silent');
+  const logger = options.logger ?? createLogger('gateway-test', 'silent');
   const ipLimiter = createIpRateLimiter(options.appRedis ?? options.redis, config, logger);
   await ipLimiter.start();
   const mirror = options.revocationMirror ? await startRevocationMirror(options.redis, config, logger, options.appRedis ?? options.redis) : undefined;
