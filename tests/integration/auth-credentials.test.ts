@@ -47,12 +47,25 @@ describe('auth credentials (real Postgres, Redis, NATS)', () => {
     await expect(sut.client.register({ email, password }, sut.anonymous())).resolves.toBeDefined();
   });
 
-  it('rejects a display name with control or bidi characters', async () => {
-    for (const displayName of ['a\u0000b', 'evil\u202Egnp.exe', 'tab\there']) {
+  it('rejects a display name with control, format or bidi characters', async () => {
+    for (const displayName of ['a\u0000b', 'evil\u202Egnp.exe', 'tab\there', '\u200B', 'Ada\u200B', '\u200E\u200F']) {
       await expect(sut.client.register({ email: uniqueEmail('cc'), password, displayName }, sut.anonymous())).rejects.toMatchObject({
         code: 'VALIDATION_FAILED',
-        fields: [{ field: 'display_name', message: 'must not contain control characters' }],
+        fields: [{ field: 'display_name', message: 'must not contain control, format or bidirectional override characters' }],
       });
+    }
+  });
+
+  it('rejects a display name with nothing visible in it, and keeps joiners where names need them', async () => {
+    for (const displayName of ['\u200D', '\u200C\u0301']) {
+      await expect(sut.client.register({ email: uniqueEmail('blank'), password, displayName }, sut.anonymous())).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        fields: [{ field: 'display_name', message: 'must contain a visible character' }],
+      });
+    }
+    for (const displayName of ['👩\u200D💻 Ada', 'می\u200Cخواهم']) {
+      const registered = await sut.client.register({ email: uniqueEmail('zwj'), password, displayName }, sut.anonymous());
+      expect(registered.user?.displayName).toBe(displayName);
     }
   });
 

@@ -65,6 +65,12 @@ describe('org settings, organizations and access policy (real Postgres)', () => 
       updatedAt: expect.any(String) as string,
     });
     await expect(sut.client.createOrganization({ name: '   ' }, as(owner.principal))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'name' })] });
+    // The org service applies the gateway's rule for names others are shown, not a weaker one.
+    const refused = [['Studio\u200B', 'must not contain control, format or bidirectional override characters'], ['\u3164', 'must contain a visible character']] as const;
+    for (const [name, message] of refused) {
+      await expect(sut.client.createOrganization({ name }, as(owner.principal))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ field: 'name', message }] });
+    }
+    await expect(sut.client.createOrganization({ name: 'می‌خواهم Studio' }, as(owner.principal))).resolves.toMatchObject({ organization: { name: 'می‌خواهم Studio' } });
   });
 
   it('round-trips a valid complete settings object, the policy byte for byte, and records org.settings_updated', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TokenPair, User } from '#gen/egp/auth/v1/auth_service';
 import { AppError } from '#libs/errors';
+import { VISIBLE_TEXT_MESSAGES, visibleTextProblem } from '#libs/visible-text';
 import { writableBody } from '../middleware/validation.ts';
 import { accountToUserView, userSchema } from './user.ts';
 
@@ -8,25 +9,25 @@ import { accountToUserView, userSchema } from './user.ts';
 export const emailField = z.string().trim().max(254).check(z.email());
 
 /**
- * Length only at the edge: > 128 is refused before anything hashes it. The auth service
- * applies the real rules (minimum 8, organization policy, common passwords).
+ * Length only at the edge: > 128 characters is refused before anything hashes it. Characters
+ * as auth counts them (PASSWORD_MAX_LENGTH, services/auth/src/domain/password-rules.ts, which
+ * the gateway may not import): code points, as zod (4.5 and later) counts `.max()` — 100 emoji
+ * pass, and a long string is counted only when its UTF-16 length already overflows. The auth
+ * service applies the real rules (minimum 8, organization policy, common passwords).
  */
 export const passwordField = z.string().min(1).max(128);
 
-/**
- * Control characters (NUL among them) and bidi overrides/isolates, which can make a name
- * shown to other users read as something else. Refused, not stripped: the client should know.
- */
-const UNSAFE_TEXT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+/** The library's message as this API words field errors: a sentence. */
+const asSentence = (message: string) => `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
 
-/** A name shown to people: trimmed, 1 to 100 characters, none of them invisible trickery. */
 export function visibleTextField(maxLength: number) {
   return z
     .string()
     .trim()
-    .min(1)
-    .max(maxLength)
-    .refine((value) => !UNSAFE_TEXT.test(value), 'Must not contain control or bidirectional override characters.');
+    .min(1, { abort: true })
+    .max(maxLength, { abort: true })
+    .refine((value) => visibleTextProblem(value) !== 'unsafe', { message: asSentence(VISIBLE_TEXT_MESSAGES.unsafe), abort: true })
+    .refine((value) => visibleTextProblem(value) === undefined, asSentence(VISIBLE_TEXT_MESSAGES.invisible));
 }
 
 export const displayNameField = visibleTextField(100);

@@ -43,7 +43,7 @@ export const organizationSchema = z.object({
 });
 
 export const createOrganizationBody = writableBody({
-  name: visibleTextField(100).meta({ description: '1 to 100 characters, trimmed, no control or bidi override characters' }),
+  name: visibleTextField(100).meta({ description: '1 to 100 characters, trimmed, at least one visible; no control, format or bidi override characters (ZWJ and ZWNJ allowed)' }),
 });
 
 export function toOrganizationView(organization: Organization): z.input<typeof organizationSchema> {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { translateDbError, uuidv7 } from '#libs/db';
 import { AppError } from '#libs/errors';
+import { VISIBLE_TEXT_MESSAGES, visibleTextProblem } from '#libs/visible-text';
 import { recordEvent } from '#libs/events';
 import { UserSchema } from '../db/entities/index.ts';
 import { tokensFor, type AuthResult } from './auth-result.ts';
@@ -33,13 +34,11 @@ export interface RegistrationDeps {
   audit: SecurityLog;
 }
 
-/** Control characters and bidi embeddings/overrides/isolates, which can disguise a name wherever it is shown. */
-const UNSAFE_NAME_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
-
+/** A blank or absent name is no name (the email's local part stands in); anything else must show. */
 function assertDisplayNameAcceptable(displayName: string | undefined): void {
-  if (displayName !== undefined && UNSAFE_NAME_CHARACTERS.test(displayName)) {
-    throw AppError.validation('Invalid display name.', [{ field: 'display_name', message: 'must not contain control characters' }]);
-  }
+  if (displayName === undefined || displayName.trim() === '') return;
+  const problem = visibleTextProblem(displayName);
+  if (problem) throw AppError.validation('Invalid display name.', [{ field: 'display_name', message: VISIBLE_TEXT_MESSAGES[problem] }]);
 }
 
 const emailTaken = () => AppError.conflict('An account with this email already exists.');

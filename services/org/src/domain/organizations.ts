@@ -3,6 +3,7 @@ import { uuidv7 } from '#libs/db';
 import { AppError } from '#libs/errors';
 import { recordEvent } from '#libs/events';
 import type { Principal } from '#libs/identity';
+import { VISIBLE_TEXT_MESSAGES, visibleTextProblem } from '#libs/visible-text';
 import { MemberSchema, OrganizationSchema, type Organization } from '../db/entities/index.ts';
 import { authorizeMember } from './authorization.ts';
 import { requireOwnUser, requireUser } from './caller.ts';
@@ -16,9 +17,10 @@ const MAX_NAME_LENGTH = 100;
 function parseName(raw: string): string {
   const name = raw.trim();
   const length = [...name].length;
-  if (length < 1 || length > MAX_NAME_LENGTH || /\p{Cc}/u.test(name)) {
-    throw AppError.validation('Invalid organization name.', [{ field: 'name', message: `must be 1 to ${MAX_NAME_LENGTH} characters, without control characters` }]);
-  }
+  const invalid = (message: string) => AppError.validation('Invalid organization name.', [{ field: 'name', message }]);
+  if (length < 1 || length > MAX_NAME_LENGTH) throw invalid(`must be 1 to ${MAX_NAME_LENGTH} characters`);
+  const problem = visibleTextProblem(name);
+  if (problem) throw invalid(VISIBLE_TEXT_MESSAGES[problem]);
   return name;
 }
 

@@ -1,0 +1,1 @@
+export { VISIBLE_TEXT_MESSAGES, visibleTextProblem } from './visible-text.ts';
