@@ -36,6 +36,7 @@ describe(GrpcServer.name, () => {
       listSessions: unimplemented,
       revokeSessions: unimplemented,
       rotateSigningKeys: unimplemented,
+      endSessions: unimplemented,
       exchangeToken: unimplemented,
       getJwks: async () => ({ keys: [] }),
     });

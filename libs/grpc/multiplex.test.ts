@@ -29,6 +29,7 @@ async function startServer(answer: GetUser, port = 0) {
     listSessions: unused,
     revokeSessions: unused,
     rotateSigningKeys: unused,
+    endSessions: unused,
     exchangeToken: unused,
     getJwks: unused,
   });

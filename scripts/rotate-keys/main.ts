@@ -1,7 +1,4 @@
-import { AuthServiceService } from '#gen/egp/auth/v1/auth_service';
-import { createGrpcClient } from '#libs/grpc';
-import { AssertionSigner } from '#libs/identity';
-import { loadRotateKeysConfig } from './config.ts';
+import { OPERATOR, operatorAuthClient, usageError } from '../operator/auth-client.ts';
 
 /**
  * `npm run keys:rotate`: promotes the published `next` signing key to current. Tokens signed
@@ -11,19 +8,11 @@ import { loadRotateKeysConfig } from './config.ts';
  * (a compromised key), and verifiers that have not fetched the new key refuse its tokens a while.
  */
 const args = process.argv.slice(2);
-const unknown = args.filter((arg) => arg !== '--force');
-if (unknown.length > 0) {
-  console.error(`unknown argument ${unknown.join(' ')}; usage: npm run keys:rotate [-- --force]`);
-  process.exit(2);
-}
-const config = loadRotateKeysConfig();
-const auth = createGrpcClient(AuthServiceService, {
-  address: config.AUTH_GRPC_ADDR,
-  caller: 'keys:rotate',
-  assertions: new AssertionSigner(config.INTERNAL_AUTH_SECRET),
-});
+const unknown = args.find((arg) => arg !== '--force');
+if (unknown !== undefined) usageError(`unknown argument ${unknown}`, 'npm run keys:rotate [-- --force]');
+const auth = operatorAuthClient('keys:rotate');
 try {
-  const { currentKid } = await auth.rotateSigningKeys({ force: args.includes('--force') }, { principal: { kind: 'service', service: 'operator' } });
+  const { currentKid } = await auth.rotateSigningKeys({ force: args.includes('--force') }, OPERATOR);
   console.log(`signing keys rotated; current kid: ${currentKid}`);
 } finally {
   auth.close();

@@ -16,6 +16,7 @@ export type SecurityEvent =
   | 'session.revoked'
   | 'session.revoke_failed'
   | 'session.revoke_refused'
+  | 'session.ended_by_operator'
   | 'password.changed'
   | 'password.change_failed'
   | 'password.change_refused'

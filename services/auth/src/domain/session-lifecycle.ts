@@ -85,8 +85,8 @@ export async function logout(deps: SessionLifecycleDeps, userId: string, current
   deps.audit.succeeded('session.logged_out', { user_id: userId, session_ids: ended, ip });
 }
 
-/** Which of a user's open sessions to end: all but one, or those named. */
-type SessionChoice = { except: string } | { only: readonly string[] };
+/** Which of a user's open sessions to end: all, all but one, or those named. */
+type SessionChoice = { all: true } | { except: string } | { only: readonly string[] };
 
 /**
  * Ends the user's open sessions that `choice` picks (inside `em`'s transaction, published to
@@ -94,8 +94,24 @@ type SessionChoice = { except: string } | { only: readonly string[] };
  * ones are left alone, so they are never reported.
  */
 export async function endOpenSessions(em: EntityManager, revocations: SessionRevocationList, userId: string, choice: SessionChoice, reason: string): Promise<string[]> {
-  const id = 'except' in choice ? { $ne: choice.except } : { $in: [...choice.only] };
-  const open = await em.find(SessionSchema, { userId, id, revokedAt: null, expiresAt: { $gt: new Date() } }, { fields: ['id'] });
+  const id = 'all' in choice ? {} : 'except' in choice ? { id: { $ne: choice.except } } : { id: { $in: [...choice.only] } };
+  const open = await em.find(SessionSchema, { userId, ...id, revokedAt: null, expiresAt: { $gt: new Date() } }, { fields: ['id'] });
+  const ids = open.map((session) => session.id);
+  await revokeSessions(em, revocations, ids, reason);
+  return ids;
+}
+
+/**
+ * Ends up to `limit` sessions of any user that were open at `openAt` (inside `em`'s
+ * transaction, locked, published before the commit) and returns their ids: one batch of
+ * ending every session. Sessions opened since are left alone, so repeating it terminates.
+ */
+export async function endOpenSessionsBatch(em: EntityManager, revocations: SessionRevocationList, openAt: Date, limit: number, reason: string): Promise<string[]> {
+  const open = await em.find(
+    SessionSchema,
+    { revokedAt: null, expiresAt: { $gt: openAt }, createdAt: { $lte: openAt } },
+    { fields: ['id'], orderBy: { id: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
   const ids = open.map((session) => session.id);
   await revokeSessions(em, revocations, ids, reason);
   return ids;

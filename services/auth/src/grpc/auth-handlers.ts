@@ -3,6 +3,7 @@ import { isUuid } from '#libs/db';
 import { AppError } from '#libs/errors';
 import type { AsyncHandlers } from '#libs/grpc';
 import type { Principal, UserPrincipal } from '#libs/identity';
+import { endSessionsAsOperator, sessionEndTarget } from '../domain/operator-session-end.ts';
 import { changePassword, type PasswordChangeDeps } from '../domain/password-change.ts';
 import { loginWithPassword, type PasswordLoginDeps } from '../domain/password-login.ts';
 import { registerUser, type RegistrationDeps } from '../domain/registration.ts';
@@ -81,6 +82,10 @@ export function authHandlers(deps: AuthHandlerDeps): AsyncHandlers<AuthServiceSe
       return { user: toUserMessage(await getUser(deps.login.em, principal, userId)) };
     },
     getJwks: async () => ({ keys: deps.keys.publicKeys() }),
+    endSessions: async ({ userId, allUsers }, { principal }) => {
+      if (principal.kind !== 'service') throw AppError.forbidden();
+      return { endedSessions: await endSessionsAsOperator(deps.lifecycle, sessionEndTarget(userId, allUsers), principal.service) };
+    },
     rotateSigningKeys: async ({ force }, { principal }) => {
       if (principal.kind !== 'service') throw AppError.forbidden();
       return { currentKid: await deps.keys.rotate({ force }) };

@@ -163,6 +163,18 @@ export interface RotateSigningKeysResponse {
   currentKid: string;
 }
 
+/** Exactly one of the two. */
+export interface EndSessionsRequest {
+  /** The user whose open sessions end. */
+  userId: string;
+  /** Every user's open sessions (those open when the call starts), ended in batches. */
+  allUsers: boolean;
+}
+
+export interface EndSessionsResponse {
+  endedSessions: number;
+}
+
 export interface ExchangeTokenRequest {
   organizationId: string;
   appId?:
@@ -2377,6 +2389,172 @@ export const RotateSigningKeysResponse: MessageFns<RotateSigningKeysResponse> = 
   },
 };
 
+function createBaseEndSessionsRequest(): EndSessionsRequest {
+  return { userId: "", allUsers: false };
+}
+
+export const EndSessionsRequest: MessageFns<EndSessionsRequest> = {
+  encode(message: EndSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.allUsers !== false) {
+      writer.uint32(16).bool(message.allUsers);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.allUsers = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndSessionsRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      allUsers: isSet(object.allUsers)
+        ? globalThis.Boolean(object.allUsers)
+        : isSet(object.all_users)
+        ? globalThis.Boolean(object.all_users)
+        : false,
+    };
+  },
+
+  toJSON(message: EndSessionsRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.allUsers !== false) {
+      obj.allUsers = message.allUsers;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EndSessionsRequest>): EndSessionsRequest {
+    return EndSessionsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EndSessionsRequest>): EndSessionsRequest {
+    const message = createBaseEndSessionsRequest();
+    message.userId = object.userId ?? "";
+    message.allUsers = object.allUsers ?? false;
+    return message;
+  },
+};
+
+function createBaseEndSessionsResponse(): EndSessionsResponse {
+  return { endedSessions: 0 };
+}
+
+export const EndSessionsResponse: MessageFns<EndSessionsResponse> = {
+  encode(message: EndSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.endedSessions !== 0) {
+      writer.uint32(8).uint32(message.endedSessions);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndSessionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.endedSessions = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndSessionsResponse {
+    return {
+      endedSessions: isSet(object.endedSessions)
+        ? globalThis.Number(object.endedSessions)
+        : isSet(object.ended_sessions)
+        ? globalThis.Number(object.ended_sessions)
+        : 0,
+    };
+  },
+
+  toJSON(message: EndSessionsResponse): unknown {
+    const obj: any = {};
+    if (message.endedSessions !== 0) {
+      obj.endedSessions = Math.round(message.endedSessions);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EndSessionsResponse>): EndSessionsResponse {
+    return EndSessionsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EndSessionsResponse>): EndSessionsResponse {
+    const message = createBaseEndSessionsResponse();
+    message.endedSessions = object.endedSessions ?? 0;
+    return message;
+  },
+};
+
 function createBaseExchangeTokenRequest(): ExchangeTokenRequest {
   return { organizationId: "", appId: undefined, scope: undefined };
 }
@@ -2798,6 +2976,21 @@ export const AuthServiceService = {
       Buffer.from(RotateSigningKeysResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RotateSigningKeysResponse => RotateSigningKeysResponse.decode(value),
   },
+  /**
+   * Ends sessions as an operator (after a breach, or for a compromised account): every open
+   * session of one user, or of every user. Their tokens stop working within a second; the
+   * users sign in again. Answers how many sessions were ended.
+   * Caller: an internal service or operator tooling (service principal).
+   */
+  endSessions: {
+    path: "/egp.auth.v1.AuthService/EndSessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EndSessionsRequest): Buffer => Buffer.from(EndSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EndSessionsRequest => EndSessionsRequest.decode(value),
+    responseSerialize: (value: EndSessionsResponse): Buffer => Buffer.from(EndSessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EndSessionsResponse => EndSessionsResponse.decode(value),
+  },
 } as const;
 
 export interface AuthServiceServer extends UntypedServiceImplementation {
@@ -2861,6 +3054,13 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    * Caller: an internal service or operator tooling (service principal).
    */
   rotateSigningKeys: handleUnaryCall<RotateSigningKeysRequest, RotateSigningKeysResponse>;
+  /**
+   * Ends sessions as an operator (after a breach, or for a compromised account): every open
+   * session of one user, or of every user. Their tokens stop working within a second; the
+   * users sign in again. Answers how many sessions were ended.
+   * Caller: an internal service or operator tooling (service principal).
+   */
+  endSessions: handleUnaryCall<EndSessionsRequest, EndSessionsResponse>;
 }
 
 export interface AuthServiceClient extends Client {
@@ -3077,6 +3277,27 @@ export interface AuthServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RotateSigningKeysResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Ends sessions as an operator (after a breach, or for a compromised account): every open
+   * session of one user, or of every user. Their tokens stop working within a second; the
+   * users sign in again. Answers how many sessions were ended.
+   * Caller: an internal service or operator tooling (service principal).
+   */
+  endSessions(
+    request: EndSessionsRequest,
+    callback: (error: ServiceError | null, response: EndSessionsResponse) => void,
+  ): ClientUnaryCall;
+  endSessions(
+    request: EndSessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EndSessionsResponse) => void,
+  ): ClientUnaryCall;
+  endSessions(
+    request: EndSessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EndSessionsResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,21 @@
+import { OPERATOR, operatorAuthClient, usageError } from '../operator/auth-client.ts';
+
+/**
+ * `npm run sessions:end -- --user <user id>` ends every open session of one user (a
+ * compromised account); `npm run sessions:end -- --all-users` ends every user's (a breach).
+ * Their tokens stop working within a second and the users sign in again. Calls the auth
+ * service's EndSessions RPC; needs INTERNAL_AUTH_SECRET and AUTH_GRPC_ADDR.
+ */
+const USAGE = 'npm run sessions:end -- --user <user id> | --all-users';
+const args = process.argv.slice(2);
+const target =
+  args.length === 2 && args[0] === '--user' ? { userId: args[1]!, allUsers: false }
+  : args.length === 1 && args[0] === '--all-users' ? { userId: '', allUsers: true }
+  : usageError(`cannot read ${JSON.stringify(args.join(' '))}`, USAGE);
+const auth = operatorAuthClient('sessions:end');
+try {
+  const { endedSessions } = await auth.endSessions(target, OPERATOR);
+  console.log(`${endedSessions} session(s) ended`);
+} finally {
+  auth.close();
+}
