@@ -63,6 +63,12 @@ describe('auth credentials (real Postgres, Redis, NATS)', () => {
         fields: [{ field: 'display_name', message: 'must contain a visible character' }],
       });
     }
+    // At most 100 characters, counted as characters: the service holds the gateway's limit too.
+    await expect(sut.client.register({ email: uniqueEmail('long'), password, displayName: 'a'.repeat(101) }, sut.anonymous())).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'display_name', message: 'must be 1 to 100 characters' }],
+    });
+    await expect(sut.client.register({ email: uniqueEmail('emoji'), password, displayName: '🦊'.repeat(100) }, sut.anonymous())).resolves.toBeDefined();
     for (const displayName of ['👩\u200D💻 Ada', 'می\u200Cخواهم']) {
       const registered = await sut.client.register({ email: uniqueEmail('zwj'), password, displayName }, sut.anonymous());
       expect(registered.user?.displayName).toBe(displayName);

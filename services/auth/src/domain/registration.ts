@@ -34,11 +34,16 @@ export interface RegistrationDeps {
   audit: SecurityLog;
 }
 
+const MAX_DISPLAY_NAME_LENGTH = 100;
+
 /** A blank or absent name is no name (the email's local part stands in); anything else must show. */
 function assertDisplayNameAcceptable(displayName: string | undefined): void {
   if (displayName === undefined || displayName.trim() === '') return;
+  const invalid = (message: string) => AppError.validation('Invalid display name.', [{ field: 'display_name', message }]);
+  // The service holds its own invariant (profile-data's for edits, the gateway's too), not only the edge.
+  if ([...displayName.trim()].length > MAX_DISPLAY_NAME_LENGTH) throw invalid(`must be 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`);
   const problem = visibleTextProblem(displayName);
-  if (problem) throw AppError.validation('Invalid display name.', [{ field: 'display_name', message: VISIBLE_TEXT_MESSAGES[problem] }]);
+  if (problem) throw invalid(VISIBLE_TEXT_MESSAGES[problem]);
 }
 
 const emailTaken = () => AppError.conflict('An account with this email already exists.');
