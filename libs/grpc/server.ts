@@ -18,6 +18,7 @@ import { HealthService } from '#gen/grpc/health/v1/health';
 import { toGrpcStatus } from './error-metadata.ts';
 import { HealthState } from './health.ts';
 import { errorFrame, okFrame } from './multiplex-frames.ts';
+import { writeSecurityEvent } from './security-events.ts';
 import { MultiplexEndpoint } from './multiplex-server.ts';
 
 export const REQUEST_ID_METADATA_KEY = 'x-request-id';
@@ -157,14 +158,16 @@ export class GrpcServer {
     const { logger, assertions, name } = this.#options;
     return withRequestId(incoming.requestId, async (): Promise<Outcome> => {
       const started = performance.now();
+      let principal: Principal | undefined;
       try {
-        const principal = await assertions.verify(incoming.assertion);
+        principal = await assertions.verify(incoming.assertion);
         const context: CallContext = { principal, requestId: incoming.requestId, deadline: incoming.deadline, logger };
         return { ok: true, response: await handler(request, context) };
       } catch (thrown) {
         const error = this.#options.translateError ? this.#options.translateError(thrown) : thrown;
         const expected = error instanceof AppError && error.code !== 'INTERNAL';
         logger[expected ? 'debug' : 'error']({ err: error, rpc: `${name}.${method}` }, 'rpc failed');
+        writeSecurityEvent(logger, `${name}.${method}`, error, principal);
         return { ok: false, status: toGrpcStatus(error) };
       } finally {
         logger.debug({ rpc: `${name}.${method}`, ms: Math.round(performance.now() - started) }, 'rpc done');
