@@ -12,6 +12,8 @@ describe(isConnectionError.name, () => {
     ['crash shutdown', withCode('57P02')],
     ['cannot connect now', withCode('57P03')],
     ['too many connections', withCode('53300')],
+    ['a deadlock broken by aborting this transaction', withCode('40P01')],
+    ['a serialization failure', withCode('40001')],
     ['refused socket', withCode('ECONNREFUSED')],
     ['reset socket', withCode('ECONNRESET')],
     ['a host name that does not resolve (a DNS outage, a service not yet up)', withCode('ENOTFOUND')],

@@ -23,8 +23,12 @@ function uniqueViolationOf(error: unknown): PostgresErrorFields | undefined {
   return undefined;
 }
 
-/** SQLSTATEs that mean "the database is not there right now", not "the query is wrong". */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/**
+ * SQLSTATEs that mean "the database is not there right now", not "the query is wrong"; and a
+ * transaction Postgres aborted to break a deadlock or a serialization conflict (40P01, 40001),
+ * which the same request succeeds at when tried again.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40P01', '40001']);
 /** Socket and name-resolution failures: the host is unreachable or its name does not resolve (yet). */
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 

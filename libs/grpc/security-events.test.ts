@@ -5,12 +5,13 @@ import { createLogger } from '#libs/logging';
 import { LogCapture } from '#libs/testing';
 import { AuthServiceService, type AuthServiceServer } from '#gen/egp/auth/v1/auth_service';
 import { createGrpcClient } from './client.ts';
+import { writeSecurityEvent } from './security-events.ts';
 import { GrpcServer } from './server.ts';
 
 const secret = 's'.repeat(32);
 const unused = async (): Promise<never> => Promise.reject(AppError.internal());
 
-describe('security events at the gRPC boundary', () => {
+describe(writeSecurityEvent.name, () => {
   const logs = new LogCapture();
   const sut = new GrpcServer({ name: 'auth', logger: createLogger('test', 'info', logs), assertions: new AssertionSigner(secret) });
   let address = '';

@@ -12,7 +12,8 @@ const target =
   args.length === 2 && args[0] === '--user' ? { userId: args[1]!, allUsers: false }
   : args.length === 1 && args[0] === '--all-users' ? { userId: '', allUsers: true }
   : usageError(`cannot read ${JSON.stringify(args.join(' '))}`, USAGE);
-const auth = operatorAuthClient('sessions:end');
+// About 500 sessions per transaction: an hour covers tens of millions.
+const auth = operatorAuthClient('sessions:end', 3_600_000);
 try {
   const { endedSessions } = await auth.endSessions(target, OPERATOR);
   console.log(`${endedSessions} session(s) ended`);

@@ -89,6 +89,16 @@ describe('sign-in on plain SQL (real Postgres)', () => {
     await expect(sut.client.login({ email: user.email, password }, sut.anonymous())).resolves.toMatchObject({ user: { id: user.id } });
   });
 
+  it('signs in every one of several parallel sign-ins that each upgrade the same outdated hash', async () => {
+    const user = await register('rehash-race');
+    const outdated = await argon2Hash(password, { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 3, parallelism: 1 });
+    await db.query('update auth.users set password_hash = $1 where id = $2', [outdated, user.id]);
+    // One upgrade wins; the others find the hash already replaced, and it still verifies.
+    const results = await Promise.allSettled([1, 2, 3].map((n) => sut.client.login({ email: user.email, password }, sut.anonymous(`198.51.100.${80 + n}`))));
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(await storedHash(user.id)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
   it('never overwrites a hash that changed after it was read', async () => {
     const user = await register('race');
     const current = await storedHash(user.id);

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionRevocationList } from '#libs/session-revocation';
-import { testEnvironment } from '#libs/testing';
+import { LogCapture, testEnvironment } from '#libs/testing';
 import type { AuthHarness } from '../support/auth-harness.ts';
 import { startAuthWithOrg, type AuthWithOrg } from '../support/auth-with-org.ts';
 import { uniqueEmail } from '../support/service-env.ts';
@@ -23,11 +23,12 @@ describe('sessions and passwords under failure and races (real Postgres, Redis)'
   let db: pg.Client;
   let redis: ReturnType<typeof createClient>;
   let revocations: SessionRevocationList;
+  const logs = new LogCapture();
 
   beforeAll(async () => {
     redisProxy = new TcpProxy(testEnvironment().redisUrl);
     const address = await redisProxy.start();
-    services = await startAuthWithOrg({ REDIS_URL: `redis://${address}` });
+    services = await startAuthWithOrg({ REDIS_URL: `redis://${address}` }, logs);
     sut = services.auth;
     db = new pg.Client({ connectionString: testEnvironment().databaseUrl });
     await db.connect();
@@ -77,21 +78,49 @@ describe('sessions and passwords under failure and races (real Postgres, Redis)'
     const email = await newAccount('change-race');
     const [first, second] = [await signIn(email), await signIn(email)];
     const candidates = ['copper-lantern-58-meadow', 'silver-compass-91-harbor'] as const;
-    const outcomes = await Promise.allSettled([
+    // Both get past their password checks while the account row is held, so they truly race.
+    const holder = new pg.Client({ connectionString: testEnvironment().databaseUrl });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query('select 1 from auth.users where id = $1 for update', [first.principal.userId]);
+    const changes = Promise.allSettled([
       sut.client.changePassword({ currentPassword: password, newPassword: candidates[0] }, { principal: first.principal }),
       sut.client.changePassword({ currentPassword: password, newPassword: candidates[1] }, { principal: second.principal }),
     ]);
+    const waitingUpdates = async () =>
+      Number((await db.query<{ n: string }>(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike 'update "auth"."users"%'`)).rows[0]!.n);
+    await expect.poll(waitingUpdates, { timeout: 10_000, interval: 50 }).toBe(2);
+    await holder.query('commit');
+    await holder.end();
+    const outcomes = await changes;
     const won = outcomes.flatMap((outcome, index) => (outcome.status === 'fulfilled' ? [index] : []));
     expect(won).toHaveLength(1);
     const winner = won[0]!;
     const lost = outcomes[1 - winner] as PromiseRejectedResult;
-    expect(['CONFLICT', 'UNAUTHENTICATED', 'VALIDATION_FAILED']).toContain((lost.reason as { code: string }).code);
+    expect(lost.reason).toMatchObject({ code: 'CONFLICT' });
     // The password is the winner's, and the loser's session is over.
     await expect(signIn(email, candidates[winner])).resolves.toBeDefined();
     await expect(signIn(email, candidates[1 - winner])).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     const loserSession = [first, second][1 - winner]!.principal.sessionId;
     expect(await revokedAt(loserSession)).toBeInstanceOf(Date);
     expect(await revocations.isRevoked(loserSession)).toBe(true);
+  });
+
+  it('reports a replayed refresh token even when the session cannot be ended (Redis down), and ends it once Redis is back', async () => {
+    const { principal, refreshToken } = await signIn(await newAccount('replay-down'));
+    await sut.client.refresh({ refreshToken }, sut.anonymous());
+    redisProxy.cut();
+    try {
+      await expect(sut.client.refresh({ refreshToken }, sut.anonymous())).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      redisProxy.restore();
+    }
+    expect(logs.events('session.refresh_token_reused')).toContainEqual(expect.objectContaining({ session_id: principal.sessionId, session_ended: 'no' }));
+    expect(await revokedAt(principal.sessionId)).toBeNull();
+    await expect
+      .poll(() => sut.client.refresh({ refreshToken }, sut.anonymous()).then(() => 'refreshed', (error: { code: string }) => error.code), { timeout: 10_000, interval: 250 })
+      .toBe('UNAUTHENTICATED');
+    expect(await revocations.isRevoked(principal.sessionId)).toBe(true);
   });
 
   it('a password change from a session ended meanwhile changes nothing', async () => {

@@ -37,13 +37,19 @@ async function endUserSessions(deps: OperatorSessionEndDeps, userId: string): Pr
   return ended.length;
 }
 
-async function endEverySession(deps: OperatorSessionEndDeps): Promise<number> {
+async function endEverySession(deps: OperatorSessionEndDeps, operator: string): Promise<number> {
   const openAt = new Date();
   let total = 0;
-  for (;;) {
-    const batch = await deps.em.fork().transactional((em) => endOpenSessionsBatch(em, deps.revocations, openAt, ALL_USERS_BATCH, REASON));
-    total += batch.length;
-    if (batch.length < ALL_USERS_BATCH) return total;
+  try {
+    for (;;) {
+      const batch = await deps.em.fork().transactional((em) => endOpenSessionsBatch(em, deps.revocations, openAt, ALL_USERS_BATCH, REASON));
+      total += batch.length;
+      if (batch.length < ALL_USERS_BATCH) return total;
+    }
+  } catch (error) {
+    // The batches before the failure stay ended: say how many, so the record is complete.
+    deps.audit.failed('session.ended_by_operator', 'failed_part_way', { scope: 'all_users', ended_sessions: total, operator });
+    throw error;
   }
 }
 
@@ -53,7 +59,7 @@ async function endEverySession(deps: OperatorSessionEndDeps): Promise<number> {
  * batches done ended, and running it again finishes the rest). Returns how many ended.
  */
 export async function endSessionsAsOperator(deps: OperatorSessionEndDeps, target: SessionEndTarget, operator: string): Promise<number> {
-  const ended = 'userId' in target ? await endUserSessions(deps, target.userId) : await endEverySession(deps);
+  const ended = 'userId' in target ? await endUserSessions(deps, target.userId) : await endEverySession(deps, operator);
   deps.audit.succeeded('session.ended_by_operator', { scope: 'userId' in target ? 'user' : 'all_users', user_id: 'userId' in target ? target.userId : undefined, ended_sessions: ended, operator });
   return ended;
 }

@@ -8,7 +8,7 @@ import { PASSWORD_MAX_LENGTH, normalizeEmail } from './password-rules.ts';
 import type { SecurityLog } from './security-log.ts';
 import type { SessionFactory } from './sessions.ts';
 import type { TokenIssuer } from './token-issuer.ts';
-import { findCredentials, replaceOutdatedHash } from './user-records.ts';
+import { findCredentials, replaceOutdatedHash, storedPasswordHash } from './user-records.ts';
 
 export interface LoginInput {
   email: string;
@@ -30,6 +30,19 @@ export interface PasswordLoginDeps {
 
 /** One answer for every failure, so the response never tells which part was wrong. */
 export const invalidCredentials = () => new AppError('UNAUTHENTICATED', 'Invalid email or password.');
+
+/**
+ * Replaces a hash made with older parameters, and returns the one the account holds now for
+ * this password: the new one; or, when another sign-in upgraded the same password meanwhile,
+ * that one (checked: it must verify); else the outdated one, so the session is refused as
+ * for a password changed meanwhile.
+ */
+async function upgradedHash(deps: PasswordLoginDeps, userId: string, outdated: string, password: string): Promise<string> {
+  const replaced = await replaceOutdatedHash(deps.em, userId, outdated, await deps.hasher.hash(password));
+  if (replaced !== outdated) return replaced;
+  const stored = await storedPasswordHash(deps.em, userId);
+  return stored !== null && stored !== outdated && (await deps.hasher.verify(stored, password)) ? stored : outdated;
+}
 
 /**
  * Verifies an email and password. The attempt is counted before the hash is checked (so a
@@ -63,9 +76,7 @@ export async function loginWithPassword(deps: PasswordLoginDeps, input: LoginInp
   if (!(await deps.hasher.verify(passwordHash, input.password))) throw failed('wrong_password', user.id);
   await deps.throttle.succeeded(account, ip);
 
-  const currentHash = deps.hasher.needsRehash(passwordHash)
-    ? await replaceOutdatedHash(deps.em, user.id, passwordHash, await deps.hasher.hash(input.password))
-    : passwordHash;
+  const currentHash = deps.hasher.needsRehash(passwordHash) ? await upgradedHash(deps, user.id, passwordHash, input.password) : passwordHash;
   // Undefined when the password changed while it was being checked: it is not good any more.
   const opened = await deps.sessions.insertAfterPassword(deps.em, user.id, currentHash);
   if (!opened) throw failed('password_changed', user.id);

@@ -38,12 +38,15 @@ async function revokeSessions(em: EntityManager, revocations: SessionRevocationL
  */
 export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: string, ip: string): Promise<IssuedTokens> {
   const now = new Date();
+  /** A replayed token's session, known before ending it: theft is reported even if ending it fails. */
+  let replayed: { user_id: string; session_id: string } | undefined;
   const outcome = await deps.em.fork().transactional(async (em) => {
     const token = await em.findOne(RefreshTokenSchema, { tokenHash: hashRefreshToken(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!token) return { kind: 'invalid' as const };
     const session = await em.findOne(SessionSchema, { id: token.sessionId });
     if (!session || session.revokedAt) return { kind: 'invalid' as const };
     if (token.usedAt) {
+      replayed = { user_id: session.userId, session_id: session.id };
       await revokeSessions(em, deps.revocations, [session.id], 'refresh_token_reuse');
       return { kind: 'reused' as const, userId: session.userId, sessionId: session.id };
     }
@@ -55,6 +58,10 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
     session.expiresAt = expiresAt;
     const next = deps.sessions.issueRefreshToken(em, session.id, expiresAt, now);
     return { kind: 'rotated' as const, userId: session.userId, sessionId: session.id, refreshToken: next };
+  }).catch((error: unknown) => {
+    // Redis or Postgres failed while ending it: the session stays open, and an operator must know.
+    if (replayed) deps.audit.alert('session.refresh_token_reused', { ...replayed, ip, session_ended: 'no' });
+    throw error;
   });
   if (outcome.kind === 'reused') {
     deps.audit.alert('session.refresh_token_reused', { user_id: outcome.userId, session_id: outcome.sessionId, ip });
@@ -118,21 +125,26 @@ export async function endOpenSessionsBatch(em: EntityManager, revocations: Sessi
 }
 
 /**
- * Locks the caller's session inside `em`'s transaction and refuses unless it is still open:
- * a request whose session was ended while it ran (by a password change elsewhere, say)
- * changes nothing. Take the account's row first (see `lockAccount`), so that two such
- * requests of one user queue on it instead of deadlocking on each other's sessions.
+ * Locks all of the user's open sessions inside `em`'s transaction, in id order, and refuses
+ * unless the caller's is among them: a request whose session was ended while it ran (by a
+ * password change elsewhere, say) changes nothing. All of them and in id order, as every
+ * other path that locks several sessions (ending everyone's in batches) takes them, so the
+ * two never wait on each other crosswise (a deadlock).
  */
 export async function assertSessionOpen(em: EntityManager, userId: string, sessionId: string): Promise<void> {
-  const open = await em.findOne(
+  const open = await em.find(
     SessionSchema,
-    { id: sessionId, userId, revokedAt: null, expiresAt: { $gt: new Date() } },
-    { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] },
+    { userId, revokedAt: null, expiresAt: { $gt: new Date() } },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'], orderBy: { id: 'asc' } },
   );
-  if (!open) throw AppError.unauthenticated('This session has ended.');
+  if (!open.some((session) => session.id === sessionId)) throw AppError.unauthenticated('This session has ended.');
 }
 
-/** Locks the account's row for the rest of `em`'s transaction: one change to a user's sessions or password at a time. */
+/**
+ * Locks the account's row for the rest of `em`'s transaction. Password changes take it with
+ * their update and session revocations with this, so the two queue on it rather than meet
+ * on each other's sessions.
+ */
 export async function lockAccount(em: EntityManager, userId: string): Promise<void> {
   await em.execute(`select 1 from "auth"."users" where "id" = ? for no key update`, [userId]);
 }

@@ -60,6 +60,12 @@ export async function findCredentials(em: EntityManager, emailNormalized: string
   return row && { ...toUserView(row), passwordHash: row.password_hash };
 }
 
+/** The account's password hash as stored now (null: none, or no such account). */
+export async function storedPasswordHash(em: EntityManager, userId: string): Promise<string | null> {
+  const rows = await em.getConnection().execute<Array<{ password_hash: string | null }>>(`select password_hash from "auth"."users" where id = ?`, [userId]);
+  return rows[0]?.password_hash ?? null;
+}
+
 /**
  * Stores a hash made with the current parameters in place of an outdated one. Only if the
  * stored hash is still the one just verified: a password changed meanwhile is never overwritten
