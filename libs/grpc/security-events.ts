@@ -1,6 +1,6 @@
 import { AppError } from '#libs/errors';
 import type { Principal } from '#libs/identity';
-import type { Logger } from '#libs/logging';
+import { securityLogger, type Logger } from '#libs/logging';
 
 /** Who a principal is, for a log line: ids only, never a credential. */
 function who(principal: Principal): Record<string, string | undefined> {
@@ -27,8 +27,8 @@ function who(principal: Principal): Record<string, string | undefined> {
 export function writeSecurityEvent(logger: Logger, rpc: string, error: unknown, principal: Principal | undefined): void {
   if (!(error instanceof AppError)) return;
   if (principal === undefined) {
-    if (error.code === 'UNAUTHENTICATED') logger.warn({ log: 'security', event: 'internal_call.refused', reason: error.message, rpc }, 'internal_call.refused');
+    if (error.code === 'UNAUTHENTICATED') securityLogger(logger).warn({ event: 'internal_call.refused', reason: error.message, rpc }, 'internal_call.refused');
     return;
   }
-  if (error.code === 'FORBIDDEN') logger.warn({ log: 'security', event: 'access.denied', reason: error.message, rpc, ...who(principal) }, 'access.denied');
+  if (error.code === 'FORBIDDEN') securityLogger(logger).warn({ event: 'access.denied', reason: error.message, rpc, ...who(principal) }, 'access.denied');
 }

@@ -1,1 +1,1 @@
-export { createLogger, currentRequestId, redactedPaths, withRequestId, type Logger } from './logger.ts';
+export { createLogger, currentRequestId, redactedPaths, securityLogger, withRequestId, type Logger } from './logger.ts';

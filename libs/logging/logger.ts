@@ -70,3 +70,12 @@ export function createLogger(service: string, level: string, destination?: pino.
     destination,
   );
 }
+
+/**
+ * The security log: the same logger's lines marked `log: "security"`, one per event with its
+ * name in `event` (auth's sign-ins and sessions, the gateway's refused credentials, every
+ * service's refused callers), so one filter finds them all.
+ */
+export function securityLogger(logger: Logger): Logger {
+  return logger.child({ log: 'security' });
+}

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { AppError } from '#libs/errors';
 import type { UserPrincipal } from '#libs/identity';
-import { withRequestId, type Logger } from '#libs/logging';
+import { securityLogger, withRequestId, type Logger } from '#libs/logging';
 import { routeLabel } from './access-log.ts';
 import type { RefusalReason, TokenRefusal } from './token-refusal.ts';
 
@@ -61,7 +61,7 @@ const ROUTINE_REFUSALS: ReadonlySet<RefusalReason> = new Set(['expired', 'sessio
  * anyone may call (they never look at credentials).
  */
 export function securityEvents(logger: Logger): (error: unknown, req: Request) => void {
-  const log = logger.child({ log: 'security' });
+  const log = securityLogger(logger);
   return (error, req) => {
     const cause = error instanceof AppError ? error.cause : undefined;
     if (!(cause instanceof CredentialsRefused) && !(cause instanceof AccessDenied)) return;

@@ -1,5 +1,5 @@
 import { AppError } from '#libs/errors';
-import type { Logger } from '#libs/logging';
+import { securityLogger, type Logger } from '#libs/logging';
 
 /** Every authentication event auth logs, by the name its line carries in `event`. */
 export type SecurityEvent =
@@ -37,7 +37,7 @@ export class SecurityLog {
   readonly #logger: Logger;
 
   constructor(logger: Logger) {
-    this.#logger = logger.child({ log: 'security' });
+    this.#logger = securityLogger(logger);
   }
 
   /** A completed operation. */
