@@ -26,8 +26,10 @@ export function visibleTextField(maxLength: number) {
     .trim()
     .min(1, { abort: true })
     .max(maxLength, { abort: true })
-    .refine((value) => visibleTextProblem(value) !== 'unsafe', { message: asSentence(VISIBLE_TEXT_MESSAGES.unsafe), abort: true })
-    .refine((value) => visibleTextProblem(value) === undefined, asSentence(VISIBLE_TEXT_MESSAGES.invisible));
+    .superRefine((value, context) => {
+      const problem = visibleTextProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: asSentence(VISIBLE_TEXT_MESSAGES[problem]) });
+    });
 }
 
 export const displayNameField = visibleTextField(100);
