@@ -184,6 +184,22 @@ describe(createApp.name, () => {
       expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field }] });
     });
 
+    it.each([
+      ['a password', '{"email":"a@b.co","password":"\\ud800Zk4#wq9Lr-x"}', 'password'],
+      ['a trailing low half', '{"email":"a@b.co","password":"Zk4#wq9Lr-x\\udc00"}', 'password'],
+      ['a nested value', '{"email":"a@b.co","password":"p","x":["ok","a\\udbffb"]}', 'x.1'],
+      ['a key', '{"email":"a@b.co","password":"p","x":{"k\\ud800":1}}', 'x'],
+    ])('refuses a lone surrogate escape in %s with 400 (it would reach the hash as U+FFFD)', async (_case, body, field) => {
+      const response = await postJson(`${sut.url}${register}`, body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field }] });
+    });
+
+    it('accepts a surrogate pair written as two escapes (one emoji)', async () => {
+      const response = await postJson(`${sut.url}${register}`, '{"email":"pair@b.co","password":"\\ud83d\\ude00Zk4#wq9Lr-x"}');
+      expect(response.status).not.toBe(400);
+    });
+
     it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key anywhere in the body', async (key) => {
       const response = await postJson(`${sut.url}${register}`, `{"email":"a@b.co","password":"p","x":{"${key}":{"admin":true}}}`);
       expect(response.status).toBe(400);

@@ -20,9 +20,24 @@ function refuseNul(field: string): never {
   throw AppError.validation('The body contains a NUL character.', [{ field: field || '(body)', message: 'NUL characters are not allowed.' }]);
 }
 
-/** Rejects prototype-pollution keys, NUL characters and absurd nesting anywhere in a parsed body. */
+/*
+ * A `\uD800`-style escape is valid JSON but names half a character: every encoder downstream
+ * (protobuf, Postgres) would write it as U+FFFD, so two passwords differing only there would
+ * be one, and a name would be stored as the client never sent it. Refused like invalid UTF-8.
+ */
+function refuseLoneSurrogate(field: string): never {
+  const message = 'Unpaired UTF-16 surrogates (\\uD800-\\uDFFF escapes) are not allowed.';
+  throw AppError.validation('The body contains half of a UTF-16 surrogate pair.', [{ field: field || '(body)', message }]);
+}
+
+function assertText(text: string, field: string): void {
+  if (text.includes(NUL)) refuseNul(field);
+  if (!text.isWellFormed()) refuseLoneSurrogate(field);
+}
+
+/** Rejects prototype-pollution keys, NUL characters, lone surrogates and absurd nesting anywhere in a parsed body. */
 function assertSafeBody(value: unknown, path: string, depth: number): void {
-  if (typeof value === 'string' && value.includes(NUL)) refuseNul(path);
+  if (typeof value === 'string') assertText(value, path);
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) throw AppError.validation(`The body nests deeper than ${MAX_DEPTH} levels.`);
   for (const [key, child] of Object.entries(value)) {
@@ -30,7 +45,7 @@ function assertSafeBody(value: unknown, path: string, depth: number): void {
     if (forbiddenKeys.has(key)) {
       throw AppError.validation('The body contains a forbidden key.', [{ field: childPath, message: 'Forbidden key.' }]);
     }
-    if (key.includes(NUL)) refuseNul(path);
+    assertText(key, path);
     assertSafeBody(child, childPath, depth + 1);
   }
 }
@@ -97,7 +112,8 @@ function assertObject(body: unknown): void {
 /**
  * JSON bodies only: anything else with a body is a 415, more than `limitBytes` a 413,
  * broken JSON a 400, valid JSON that is not an object another 400. Parsed bodies are checked
- * for duplicate names, prototype keys and NUL characters before any route sees them.
+ * for duplicate names, prototype keys, NUL characters and lone surrogates before any route sees
+ * them.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   // No inflating: a compressed body is a 415, and a small gzip bomb never expands in memory.
