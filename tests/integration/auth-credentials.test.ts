@@ -37,6 +37,17 @@ describe('auth credentials (real Postgres, Redis, NATS)', () => {
     await expect(attempt('x'.repeat(64) + '!')).resolves.toBeDefined();
   });
 
+  it('refuses an email whose local part is over 64 characters, and names the account after one of 64', async () => {
+    const local = (length: number) => `${Date.now().toString(36)}${'b'.repeat(length)}`.slice(-length);
+    await expect(sut.client.register({ email: `${local(65)}@example.test`, password }, sut.anonymous())).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'email', message: 'the part before @ must be at most 64 characters' }],
+    });
+    const longest = local(64);
+    const registered = await sut.client.register({ email: `${longest}@example.test`, password }, sut.anonymous());
+    expect(registered.user?.displayName).toBe(longest);
+  });
+
   it("rejects a password built from the account's email, name or the service's name", async () => {
     const contextual = { code: 'VALIDATION_FAILED', fields: [{ field: 'password', message: "must not be built from your email, your name or the service's name" }] };
     const email = `grace.hopper.${Date.now()}@example.test`;

@@ -31,6 +31,13 @@ describe('passwordField', () => {
     expect(errors[0]?.message).toContain('128');
   });
 
+  it("takes a local part of at most 64 characters in a new account's email, any in a sign-in", () => {
+    const email = (length: number) => `${'b'.repeat(length)}@example.com`;
+    expect(errorsOf(registerBody, { email: email(64), password: 'x' })).toEqual([]);
+    expect(errorsOf(registerBody, { email: email(65), password: 'x' })).toEqual([{ field: 'email', message: 'The part before @ must be at most 64 characters.' }]);
+    expect(errorsOf(loginBody, { email: email(65), password: 'x' })).toEqual([]);
+  });
+
   it('is the same rule in every body that takes a password', () => {
     const tooLong = emoji(129);
     expect(errorsOf(registerBody, { email: 'a@example.com', password: tooLong }).map((error) => error.field)).toEqual(['password']);

@@ -34,8 +34,11 @@ export function visibleTextField(maxLength: number) {
 
 export const displayNameField = visibleTextField(100);
 
+/** RFC 5321's 64-octet local part, checked where accounts are made; sign-in takes any email. */
+const newAccountEmailField = emailField.refine((email) => email.lastIndexOf('@') <= 64, 'The part before @ must be at most 64 characters.');
+
 export const registerBody = writableBody({
-  email: emailField,
+  email: newAccountEmailField,
   password: passwordField,
   display_name: displayNameField.optional(),
 });

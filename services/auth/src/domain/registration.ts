@@ -46,6 +46,24 @@ function assertDisplayNameAcceptable(displayName: string | undefined): void {
   if (problem) throw invalid(VISIBLE_TEXT_MESSAGES[problem]);
 }
 
+/** RFC 5321 §4.5.3.1.1: a mailbox's local part holds at most 64 octets; a longer one delivers nowhere. */
+const MAX_EMAIL_LOCAL_PART_LENGTH = 64;
+
+function localPart(email: string): string {
+  return email.slice(0, email.lastIndexOf('@'));
+}
+
+function assertEmailAcceptable(email: string): void {
+  if (localPart(email).length > MAX_EMAIL_LOCAL_PART_LENGTH) {
+    throw AppError.validation('Invalid email.', [{ field: 'email', message: `the part before @ must be at most ${MAX_EMAIL_LOCAL_PART_LENGTH} characters` }]);
+  }
+}
+
+/** The name shown until the user picks one: the email's local part, within the name's own limit. */
+function defaultDisplayName(email: string): string {
+  return [...(localPart(email) || email)].slice(0, MAX_DISPLAY_NAME_LENGTH).join('');
+}
+
 const emailTaken = () => AppError.conflict('An account with this email already exists.');
 
 /** Creates the user, its first session and the `user.registered` event in one transaction. */
@@ -60,9 +78,10 @@ export async function registerUser(deps: RegistrationDeps, input: RegisterInput)
   assertPasswordAcceptable(input.password, deps.passwordMinLength);
   assertDisplayNameAcceptable(input.displayName);
   const { email, normalized } = normalizeEmail(input.email);
+  assertEmailAcceptable(email);
   assertNotContextual(input.password, { serviceWords: deps.passwordContextWords, email, displayName: input.displayName }, 'password');
   const passwordHash = await deps.hasher.hash(input.password);
-  const displayName = input.displayName?.trim() || email.split('@')[0] || email;
+  const displayName = input.displayName?.trim() || defaultDisplayName(email);
   const now = new Date();
 
   const result = await deps.em
