@@ -76,7 +76,15 @@ describe(createApp.name, () => {
       expect(await response.json()).toMatchObject({ request_id: 'client-abc.123_x' });
     });
 
-    it.each([['x'.repeat(129)], ['has space'], ['<script>']])('replaces an unsafe one (%s)', async (offered) => {
+    it.each([['abc_DEF-123.xyz:1'], ['trace/123'], ['q+/w=='], ['Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1'], ['x'.repeat(128)]])(
+      'echoes the ids clients use (%s)',
+      async (offered) => {
+        const response = await fetch(`${sut.url}/healthz`, { headers: { 'X-Request-Id': offered } });
+        expect(response.headers.get('x-request-id')).toBe(offered);
+      },
+    );
+
+    it.each([['x'.repeat(129)], ['has space'], ['<script>'], ['a,b'], ['"quoted"'], ['back\\slash']])('replaces an unsafe one (%s)', async (offered) => {
       const response = await fetch(`${sut.url}/healthz`, { headers: { 'X-Request-Id': offered } });
       expect(response.headers.get('x-request-id')).not.toBe(offered);
     });

@@ -5,8 +5,13 @@ import './request-context.ts';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
-/** A client's id is echoed only if it is short and plain, so it is safe in logs and headers. */
-const saneRequestId = /^[A-Za-z0-9._-]{1,128}$/;
+/**
+ * A client's id is echoed only if it is short and plain, so it is safe in logs and headers:
+ * letters, digits and the punctuation real ids use (UUIDs and ULIDs, W3C trace ids, base64's
+ * `+/=`, AWS's `Root=1-…;Parent=…`, `urn:` and path-like names); no spaces, quotes, commas,
+ * angle brackets or backslashes.
+ */
+const saneRequestId = /^[A-Za-z0-9._~:/+=;@-]{1,128}$/;
 
 /**
  * Gives every request an id (the client's, if sane, else a fresh UUID), puts it on the
