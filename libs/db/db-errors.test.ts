@@ -38,7 +38,13 @@ describe(isConnectionError.name, () => {
 describe(translateDbError.name, () => {
   it('turns a lost connection into UNAVAILABLE and leaves other AppErrors alone', () => {
     expect(translateDbError(new Error('Connection terminated unexpectedly'))).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(translateDbError(withCode('57P01'))).toMatchObject({ code: 'UNAVAILABLE', message: 'The database is unavailable; try again shortly.' });
     const notFound = AppError.notFound('User');
     expect(translateDbError(notFound)).toBe(notFound);
+  });
+
+  it.each([['a deadlock', '40P01'], ['a serialization failure', '40001']])('tells %s from an outage: retryable, with what happened', (_case, code) => {
+    const wrapped = new Error('query failed', { cause: withCode(code) });
+    expect(translateDbError(wrapped)).toMatchObject({ code: 'UNAVAILABLE', message: 'A concurrent change to the same data got in the way; try again.' });
   });
 });

@@ -29,6 +29,8 @@ function uniqueViolationOf(error: unknown): PostgresErrorFields | undefined {
  * which the same request succeeds at when tried again.
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40P01', '40001']);
+/** Of those, the two where the database was there and another transaction got in the way. */
+const CONTENTION_SQLSTATES = new Set(['40P01', '40001']);
 /** Socket and name-resolution failures: the host is unreachable or its name does not resolve (yet). */
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -62,6 +64,17 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
+/** A deadlock or serialization abort anywhere in `error`'s cause chain. */
+function isContention(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    const code = (current as PostgresErrorFields).code;
+    if (typeof code === 'string' && CONTENTION_SQLSTATES.has(code)) return true;
+    current = (current as PostgresErrorFields).cause;
+  }
+  return false;
+}
+
 /**
  * The one place database constraint violations become client errors. A unique violation
  * becomes the AppError registered for its constraint name (a factory is called, so each
@@ -71,6 +84,7 @@ export function isConnectionError(error: unknown): boolean {
  */
 export function translateDbError(error: unknown, constraints: ConstraintErrors = {}): unknown {
   if (error instanceof AppError && error.code !== 'INTERNAL') return error;
+  if (isContention(error)) return AppError.unavailable('A concurrent change to the same data got in the way; try again.', error);
   if (isConnectionError(error)) return AppError.unavailable('The database is unavailable; try again shortly.', error);
   const violation = uniqueViolationOf(error);
   if (violation === undefined) return error;

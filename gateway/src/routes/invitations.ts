@@ -19,12 +19,14 @@ export function invitationRoutes(router: ApiRouter, { org }: GatewayClients): vo
       summary: 'Send an invitation to join an organization',
       description:
         'ADMIN or OWNER. The role is MEMBER or ADMIN. The answer carries the token this once (only its hash is stored); ' +
-        'the invitee, signed in with the invited email, presents it to POST /invitations/accept before `expires_at`.',
+        'the invitee, signed in with the invited email, presents it to POST /invitations/accept before `expires_at`. ' +
+        'A pending invitation to the same address is revoked and replaced. Pending invitations are revoked when their ' +
+        'sender is removed or demoted to MEMBER, and when the invited address joins or is removed by other means.',
       tags,
       auth: 'user_or_service_token',
       params: orgParams,
       body: createInvitationBody,
-      responses: { 201: createdInvitationSchema, 403: adminsOnly, 404: notFound },
+      responses: { 201: createdInvitationSchema, 403: adminsOnly, 404: notFound, 409: 'Another invitation to the same address was created at the same moment; try again.' },
     },
     async ({ params, body, call }) => {
       const { orgId } = knownIds(params);
@@ -59,11 +61,11 @@ export function invitationRoutes(router: ApiRouter, { org }: GatewayClients): vo
       method: 'delete',
       path: `${invitations}/:invitationId`,
       summary: 'Revoke an invitation',
-      description: 'ADMIN or OWNER. Its token stops working at once.',
+      description: 'ADMIN or OWNER. Its token stops working at once. Revoking one already revoked or expired changes nothing (204).',
       tags,
       auth: 'user_or_service_token',
       params: invitationParams,
-      responses: { 204: null, 403: adminsOnly, 404: notFound },
+      responses: { 204: null, 403: adminsOnly, 404: notFound, 409: 'The invitation was already accepted.' },
     },
     async ({ params, call }) => {
       const { orgId, invitationId } = knownIds(params);

@@ -9,6 +9,7 @@ import type { FindUser, OrgDeps } from './deps.ts';
 import { normalizeEmail } from './emails.ts';
 import { hashInvitationToken, invitationStatus, looksLikeInvitationToken } from './invitation-tokens.ts';
 import { alreadyMember, memberConstraints } from './members.ts';
+import { lockOrganization } from './organization-lock.ts';
 import { toPage, type PageRequest, type PageResult } from './pagination.ts';
 
 /** One answer for unknown, used, revoked, expired and someone else's: nothing to tell apart. */
@@ -22,9 +23,9 @@ async function callerEmail(principal: Principal, findUser: FindUser): Promise<{ 
 }
 
 /**
- * Makes the caller a member with the invited role. The invitation row is locked, so of two
- * concurrent accepts exactly one wins; the caller's email (from auth) must match the
- * invitation's, case-insensitively.
+ * Makes the caller a member with the invited role. The organization's row is locked first
+ * (lockOrganization says why), then the invitation's, so of two concurrent accepts exactly
+ * one wins; the caller's email (from auth) must match the invitation's, case-insensitively.
  */
 export async function acceptInvitation(deps: OrgDeps, principal: Principal, token: string, findUser: FindUser): Promise<Member> {
   requireOwnUser(principal);
@@ -34,7 +35,10 @@ export async function acceptInvitation(deps: OrgDeps, principal: Principal, toke
   const member = await deps.em
     .fork()
     .transactional(async (em) => {
-      const invitation = await em.findOne(InvitationSchema, { tokenHash: hashInvitationToken(token) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const found = await em.findOne(InvitationSchema, { tokenHash: hashInvitationToken(token) }, { fields: ['id', 'organizationId'] });
+      if (!found) throw invitationNotFound();
+      await lockOrganization(em, found.organizationId, 'shared');
+      const invitation = await em.findOne(InvitationSchema, { id: found.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (!invitation || invitationStatus(invitation, now) !== 'PENDING' || invitation.emailNormalized !== normalized) throw invitationNotFound();
       const { organizationId, role } = invitation;
       if (await em.findOne(MemberSchema, { organizationId, userId })) throw alreadyMember();

@@ -4,12 +4,13 @@ import { translateDbError, uuidv7 } from '#libs/db';
 import { AppError } from '#libs/errors';
 import { recordEvent } from '#libs/events';
 import type { Principal } from '#libs/identity';
-import { InvitationSchema, OrganizationSchema, type Invitation } from '../db/entities/index.ts';
+import { InvitationSchema, type Invitation } from '../db/entities/index.ts';
 import { authorizeMember } from './authorization.ts';
 import type { InvitationPolicy, OrgDeps } from './deps.ts';
-import { parseEmail } from './emails.ts';
+import { normalizeEmail, parseEmail } from './emails.ts';
 import { parseId } from './ids.ts';
-import { acceptUrlFor, hashInvitationToken, newInvitationToken } from './invitation-tokens.ts';
+import { acceptUrlFor, hashInvitationToken, invitationStatus, newInvitationToken } from './invitation-tokens.ts';
+import { lockOrganization } from './organization-lock.ts';
 import { toPage, type PageRequest, type PageResult } from './pagination.ts';
 import { grantableRoles, parseRole, type Role } from './roles.ts';
 
@@ -56,8 +57,10 @@ export async function createInvitation(
   const invitation = await deps.em
     .fork()
     .transactional(async (em) => {
-      const organization = await em.findOne(OrganizationSchema, { id: organizationId });
-      if (!organization) throw AppError.notFound('Organization');
+      const organization = await lockOrganization(em, organizationId, 'shared');
+      // The sender's role as of the lock: a demotion that committed first refuses this
+      // invitation; one that commits later waits for it and then revokes it with the rest.
+      await authorizeMember(em, organizationId, principal, INVITER_MINIMUM_ROLE);
       const replaced = await em.find(InvitationSchema, { organizationId, emailNormalized: normalized, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       for (const old of replaced) markRevoked(em, old, now);
       // The old rows must leave the one-pending-per-address index before the new row enters it.
@@ -113,7 +116,10 @@ export async function listInvitations(deps: OrgDeps, rawOrganizationId: string, 
   return toPage(rows, page.limit, (invitation) => invitation.id);
 }
 
-/** Revokes a pending invitation; revoking a revoked one again is a no-op; an accepted one is a CONFLICT. */
+/**
+ * Revokes a pending invitation. Revoking one revoked already, or expired, changes nothing
+ * (no event); revoking an accepted one is a CONFLICT.
+ */
 export async function revokeInvitation(deps: OrgDeps, rawOrganizationId: string, principal: Principal, rawInvitationId: string): Promise<void> {
   const { organizationId } = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, 'ADMIN');
   const id = parseId(rawInvitationId, 'Invitation');
@@ -121,8 +127,9 @@ export async function revokeInvitation(deps: OrgDeps, rawOrganizationId: string,
     const invitation = await em.findOne(InvitationSchema, { id, organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!invitation) throw AppError.notFound('Invitation');
     if (invitation.status === 'ACCEPTED') throw AppError.conflict('The invitation was already accepted.');
-    if (invitation.status === 'REVOKED') return false;
-    markRevoked(em, invitation, deps.now());
+    const now = deps.now();
+    if (invitationStatus(invitation, now) !== 'PENDING') return false;
+    markRevoked(em, invitation, now);
     await em.flush();
     return true;
   });
@@ -136,5 +143,16 @@ export async function revokeInvitation(deps: OrgDeps, rawOrganizationId: string,
  */
 export async function revokeInvitationsSentBy(em: EntityManager, organizationId: string, inviterId: string, now: Date): Promise<void> {
   const pending = await em.find(InvitationSchema, { organizationId, invitedBy: inviterId, status: 'PENDING', expiresAt: { $gt: now } });
+  for (const invitation of pending) markRevoked(em, invitation, now);
+}
+
+/**
+ * Revokes the pending invitations addressed to someone who joins or leaves the organization:
+ * once a member, they need none; once removed, one sent while they were a member must not
+ * let them back in (perhaps with a higher role) behind the removal's back.
+ */
+export async function revokeInvitationsTo(em: EntityManager, organizationId: string, email: string, now: Date): Promise<void> {
+  const emailNormalized = normalizeEmail(email).normalized;
+  const pending = await em.find(InvitationSchema, { organizationId, emailNormalized, status: 'PENDING', expiresAt: { $gt: now } });
   for (const invitation of pending) markRevoked(em, invitation, now);
 }

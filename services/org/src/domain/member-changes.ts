@@ -1,38 +1,41 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '#libs/errors';
 import { recordEvent } from '#libs/events';
 import type { Principal } from '#libs/identity';
-import { MemberSchema, OrganizationSchema, type Member } from '../db/entities/index.ts';
+import { MemberSchema, type Member } from '../db/entities/index.ts';
 import { ADMIN_SCOPE, authorizeMember, type MemberActor } from './authorization.ts';
-import type { OrgDeps } from './deps.ts';
+import type { FindUser, OrgDeps } from './deps.ts';
 import { parseId } from './ids.ts';
-import { INVITER_MINIMUM_ROLE, revokeInvitationsSentBy } from './invitations.ts';
+import { INVITER_MINIMUM_ROLE, revokeInvitationsSentBy, revokeInvitationsTo } from './invitations.ts';
+import { lockOrganization } from './organization-lock.ts';
 import { assertMayChangeRole, assertMayRemove, assertOwnerRemains } from './owner-rules.ts';
 import { hasAtLeast, parseRole, roles, type Role } from './roles.ts';
 
 /**
- * Runs `change` in a transaction holding the organization's row lock, with the caller's role
- * and the target re-read after the lock: every role change and removal of one organization
- * is serialised, so owner counts and the caller's own role are current when checked.
- * Strangers are turned away (NOT_FOUND) before any lock is taken.
+ * Runs `change` in a transaction holding the organization's row lock exclusively, with the
+ * caller's role and the target re-read after the lock: every role change and removal of one
+ * organization is serialised, so owner counts and the caller's own role are current when
+ * checked. Strangers are turned away (NOT_FOUND) before any lock is taken, and before
+ * `prepare` (what the change needs from elsewhere, fetched without holding the lock).
  */
-async function underOrganizationLock<T>(
+async function underOrganizationLock<T, P = undefined>(
   deps: OrgDeps,
   rawOrganizationId: string,
   principal: Principal,
   rawUserId: string,
   minimum: Role,
-  change: (em: EntityManager, actor: MemberActor, target: Member) => Promise<T>,
+  change: (em: EntityManager, actor: MemberActor, target: Member, prepared: P) => Promise<T>,
+  prepare?: (userId: string) => Promise<P>,
 ): Promise<T> {
   const { organizationId } = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, minimum, ADMIN_SCOPE);
   const userId = parseId(rawUserId, 'Member');
+  const prepared = (prepare ? await prepare(userId) : undefined) as P;
   return deps.em.fork().transactional(async (em) => {
-    await em.findOne(OrganizationSchema, { id: organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    await lockOrganization(em, organizationId, 'exclusive');
     const actor = await authorizeMember(em, organizationId, principal, minimum, ADMIN_SCOPE);
     const target = await em.findOne(MemberSchema, { organizationId, userId }, { refresh: true });
     if (!target) throw AppError.notFound('Member');
-    return change(em, actor, target);
+    return change(em, actor, target, prepared);
   });
 }
 
@@ -64,15 +67,22 @@ export async function updateMemberRole(deps: OrgDeps, rawOrganizationId: string,
   return member;
 }
 
-export async function removeMember(deps: OrgDeps, rawOrganizationId: string, principal: Principal, rawUserId: string): Promise<void> {
+/**
+ * Removes a member, with the pending invitations they sent and those addressed to them (their
+ * email, from auth; none to revoke for an account auth no longer has).
+ */
+export async function removeMember(deps: OrgDeps, rawOrganizationId: string, principal: Principal, rawUserId: string, findUser: FindUser): Promise<void> {
   // MEMBER is enough to get this far: anyone may remove themselves (assertMayRemove decides).
-  await underOrganizationLock(deps, rawOrganizationId, principal, rawUserId, 'MEMBER', async (em, actor, target) => {
+  const change = async (em: EntityManager, actor: MemberActor, target: Member, user: Awaited<ReturnType<FindUser>>) => {
     assertMayRemove(actor.role, target.role, actor.userId === target.userId);
     assertOwnerRemains(target.role, undefined, await countOwners(em, target.organizationId));
     em.remove(target);
-    await revokeInvitationsSentBy(em, target.organizationId, target.userId, deps.now());
+    const now = deps.now();
+    await revokeInvitationsSentBy(em, target.organizationId, target.userId, now);
+    if (user) await revokeInvitationsTo(em, target.organizationId, user.email, now);
     recordEvent(em, { type: 'org.member_removed', source: 'org', subject: target.organizationId, data: { organization_id: target.organizationId, user_id: target.userId } });
     await em.flush();
-  });
+  };
+  await underOrganizationLock(deps, rawOrganizationId, principal, rawUserId, 'MEMBER', change, findUser);
   deps.afterCommit();
 }

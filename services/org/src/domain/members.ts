@@ -6,6 +6,8 @@ import { MemberSchema, type Member } from '../db/entities/index.ts';
 import { authorizeMember, authorizeReader } from './authorization.ts';
 import type { FindUser, OrgDeps } from './deps.ts';
 import { parseId } from './ids.ts';
+import { revokeInvitationsTo } from './invitations.ts';
+import { lockOrganization } from './organization-lock.ts';
 import { toPage, type PageRequest, type PageResult } from './pagination.ts';
 import { grantableRoles, parseRole } from './roles.ts';
 
@@ -46,12 +48,16 @@ export async function addMember(deps: OrgDeps, rawOrganizationId: string, princi
   const { organizationId } = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, 'ADMIN');
   const role = parseRole(input.role, grantableRoles);
   const userId = parseId(input.userId, 'User');
-  if (!(await findUser(userId))) throw AppError.notFound('User');
+  const user = await findUser(userId);
+  if (!user) throw AppError.notFound('User');
   const member = await deps.em
     .fork()
     .transactional(async (em) => {
+      await lockOrganization(em, organizationId, 'shared');
       if (await em.findOne(MemberSchema, { organizationId, userId })) throw alreadyMember();
-      const added = em.create(MemberSchema, { organizationId, userId, role, joinedAt: deps.now(), customData: {} });
+      const now = deps.now();
+      const added = em.create(MemberSchema, { organizationId, userId, role, joinedAt: now, customData: {} });
+      await revokeInvitationsTo(em, organizationId, user.email, now);
       recordEvent(em, { type: 'org.member_added', source: 'org', subject: organizationId, data: { organization_id: organizationId, user_id: userId, role } });
       await em.flush();
       return added;

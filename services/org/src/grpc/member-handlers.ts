@@ -18,8 +18,8 @@ export function memberHandlers({ domain, auth }: OrgHandlerDeps): OrgHandlers<'l
     updateMemberRole: async ({ organizationId, userId, role }, { principal }) => ({
       member: toMemberMessage(await updateMemberRole(domain, organizationId, principal, userId, role)),
     }),
-    removeMember: async ({ organizationId, userId }, { principal }) => {
-      await removeMember(domain, organizationId, principal, userId);
+    removeMember: async ({ organizationId, userId }, context) => {
+      await removeMember(domain, organizationId, context.principal, userId, findUserVia(auth, context));
       return {};
     },
   };
