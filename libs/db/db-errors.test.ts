@@ -22,6 +22,7 @@ describe(isConnectionError.name, () => {
     ['an unreachable network', withCode('ENETUNREACH')],
     ['MikroORM wrapper', new ConnectionException(new Error('boom'))],
     ['dropped connection', new Error('Connection terminated unexpectedly')],
+    ['a database closed to connections', Object.assign(new Error('database "egp" is not currently accepting connections'), { code: '55000' })],
     ['wrapped in a cause', new Error('query failed', { cause: withCode('EPIPE') })],
   ])('recognises %s', (_label, error) => {
     expect(isConnectionError(error)).toBe(true);

@@ -48,7 +48,8 @@ function isConnectionFailure(current: object): boolean {
   const code = (current as PostgresErrorFields).code;
   if (typeof code === 'string' && (isConnectionClass(code) || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
   const message = (current as { message?: unknown }).message;
-  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(message);
+  // 55000 is a broad SQLSTATE; only its "not accepting connections" form (ALLOW_CONNECTIONS off) is an outage.
+  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|not queryable|not currently accepting connections/i.test(message);
 }
 
 /**

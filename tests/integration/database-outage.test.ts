@@ -45,4 +45,17 @@ describe('a service whose database goes away (real Postgres behind a TCP proxy)'
     await expect.poll(servingStatus, { timeout: 10_000, interval: 250 }).toBe(ServingStatus.SERVING);
     await expect.poll(async () => login(email), { timeout: 10_000, interval: 250 }).toMatchObject({ user: { email } });
   });
+
+  it('does not count sign-ins the outage kept from being checked: no block once it is over', async () => {
+    const email = uniqueEmail('dbdown-retries');
+    await sut.client.register({ email, password }, sut.anonymous('192.0.2.91'));
+    postgresProxy.cut();
+    try {
+      // More tries than the per-account+address limit (5), as a user retrying through an outage would.
+      for (let attempt = 0; attempt < 8; attempt++) await expect(login(email)).resolves.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      postgresProxy.restore();
+    }
+    await expect.poll(async () => login(email), { timeout: 10_000, interval: 250 }).toMatchObject({ user: { email } });
+  });
 });

@@ -52,6 +52,15 @@ if redis.call('GET', KEYS[4]) and tonumber(redis.call('GET', KEYS[4])) > 0 then 
 return 0
 `);
 
+/* Gives one counted attempt back: each counter that is still there (a block since may have reset it) loses one. */
+const releaseScript = new RedisScript(`
+for i = 1, #KEYS do
+  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if count > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 0
+`);
+
 /** `rateLimit`: the attempts the refusing limit allows (per account and address, or per account). */
 export const tooManyAttempts = (retryAfterSeconds: number, rateLimit: number) =>
   new AppError('RATE_LIMITED', 'Too many attempts; try again later.', { retryAfterSeconds, rateLimit });
@@ -98,6 +107,17 @@ export class LoginThrottle {
   async attempt(account: string, ip: string): Promise<void> {
     const [retryAfter, limit] = parseAttemptReply(await failClosed(() => attemptScript.run(this.#store, this.attemptCall(account, ip))));
     if (retryAfter > 0) throw tooManyAttempts(retryAfter, limit);
+  }
+
+  /**
+   * Takes back an attempt whose secret was never checked: the database or the hashing failed,
+   * so the attempt tells nothing about the secret. Without this, every sign-in tried during a
+   * database outage counted as a wrong password, and the users who kept trying were blocked
+   * for minutes after it ended.
+   */
+  async released(account: string, ip: string): Promise<void> {
+    const keys = this.#keys(account, ip);
+    await failClosed(() => releaseScript.run(this.#store, { keys: [keys.pair[0] ?? '', keys.account[0] ?? ''], arguments: [] }));
   }
 
   /**

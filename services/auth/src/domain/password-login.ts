@@ -45,6 +45,20 @@ async function upgradedHash(deps: PasswordLoginDeps, userId: string, outdated: s
 }
 
 /**
+ * Runs the password check of an attempt already counted; when it breaks (the database or the
+ * hashing failed) the attempt is given back before the error goes on, best effort: it said
+ * nothing about the password. A wrong password is an answer, not a failure, and stays counted.
+ */
+async function checkUnlessBroken<T>(deps: PasswordLoginDeps, account: string, ip: string, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (broken) {
+    await deps.throttle.released(account, ip).catch(() => undefined);
+    throw broken;
+  }
+}
+
+/**
  * Verifies an email and password. The attempt is counted before the hash is checked (so a
  * parallel burst cannot outrun the limit); unknown accounts cost the same argon2 work as
  * known ones (no timing oracle); hashes made with older parameters are upgraded on success.
@@ -67,13 +81,14 @@ export async function loginWithPassword(deps: PasswordLoginDeps, input: LoginInp
   }
   if ([...input.password].length > PASSWORD_MAX_LENGTH) throw failed('password_too_long');
 
-  const found = await findCredentials(deps.em, account);
-  if (!found?.passwordHash) {
-    await deps.hasher.verifyAgainstDummy(input.password);
-    throw found ? failed('no_password', found.user.id) : failed('unknown_account');
-  }
+  const { found, verified } = await checkUnlessBroken(deps, account, ip, async () => {
+    const credentials = await findCredentials(deps.em, account);
+    if (!credentials?.passwordHash) return { found: credentials, verified: await deps.hasher.verifyAgainstDummy(input.password) };
+    return { found: credentials, verified: await deps.hasher.verify(credentials.passwordHash, input.password) };
+  });
+  if (!found?.passwordHash) throw found ? failed('no_password', found.user.id) : failed('unknown_account');
   const { user, wallets, passwordHash } = found;
-  if (!(await deps.hasher.verify(passwordHash, input.password))) throw failed('wrong_password', user.id);
+  if (!verified) throw failed('wrong_password', user.id);
   await deps.throttle.succeeded(account, ip);
 
   const currentHash = deps.hasher.needsRehash(passwordHash) ? await upgradedHash(deps, user.id, passwordHash, input.password) : passwordHash;
