@@ -1,4 +1,5 @@
 import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DeadlinePassedError } from '#libs/deadline';
 import { AppError } from '#libs/errors';
 
 /** What a unique violation of each named constraint means to a client. */
@@ -85,6 +86,7 @@ function isContention(error: unknown): boolean {
  */
 export function translateDbError(error: unknown, constraints: ConstraintErrors = {}): unknown {
   if (error instanceof AppError && error.code !== 'INTERNAL') return error;
+  if (error instanceof DeadlinePassedError) return AppError.unavailable(error.message, error);
   if (isContention(error)) return AppError.unavailable('A concurrent change to the same data got in the way; try again.', error);
   if (isConnectionError(error)) return AppError.unavailable('The database is unavailable; try again shortly.', error);
   const violation = uniqueViolationOf(error);

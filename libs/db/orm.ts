@@ -4,6 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#libs/logging';
 import { ormLoggerFactory } from './orm-logger.ts';
 import { releaseDeadClients } from './pool-hygiene.ts';
+import { DeadlineGuard } from './deadline-guard.ts';
 
 /** A migration given by name, so renaming a class never re-runs it. */
 export interface ServiceMigration {
@@ -35,6 +36,7 @@ function ormConfig(options: ServiceOrmOptions) {
     schema: options.schema,
     entities: [...options.entities],
     extensions: [Migrator],
+    subscribers: [new DeadlineGuard()],
     // The ORM never creates the database; the harness or the platform does.
     ensureDatabase: false,
     discovery: { warnWhenNoEntities: false },

@@ -1,5 +1,6 @@
 import { credentials, Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentDeadline } from '#libs/deadline';
 import { AppError } from '#libs/errors';
 import { AssertionSigner } from '#libs/identity';
 import { createLogger } from '#libs/logging';
@@ -26,6 +27,8 @@ describe(GrpcServer.name, () => {
         if (userId === 'db-down') throw new Error('Connection terminated');
         if (userId === 'invalid') throw AppError.validation('Bad.', [{ field: 'user_id', message: 'nope' }]);
         if (userId === 'limited') throw new AppError('RATE_LIMITED', 'Slow down.', { retryAfterSeconds: 42, rateLimit: 5 });
+        // What the database's commit guard will see as this call's deadline.
+        if (userId === 'deadline') return { user: { id: String(currentDeadline()?.getTime()), email: '', displayName: '', wallets: [], createdAt: '', updatedAt: '' } };
         return { user: { id: principal.kind, email: '', displayName: '', wallets: [], createdAt: '', updatedAt: '' } };
       },
       register: unimplemented,
@@ -64,6 +67,14 @@ describe(GrpcServer.name, () => {
       const internal = await client.getUser({ userId: 'boom' }, { principal }).catch((error: unknown) => error);
       expect(internal).toMatchObject({ code: 'INTERNAL' });
       expect(String((internal as AppError).message)).not.toContain('hunter2');
+      client.close();
+    });
+
+    it("runs the handler within the caller's deadline", async () => {
+      const client = createGrpcClient(AuthServiceService, { address, caller: 'test', assertions, multiplex, defaultTimeoutMs: 60_000 });
+      const sent = Date.now();
+      const response = await client.getUser({ userId: 'deadline' }, { principal: { kind: 'anonymous' } });
+      expect(Math.abs(Number(response.user?.id) - (sent + 60_000))).toBeLessThan(2_000);
       client.close();
     });
 

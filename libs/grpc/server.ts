@@ -12,6 +12,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { AppError } from '#libs/errors';
 import { ASSERTION_METADATA_KEY, type AssertionSigner, type Principal } from '#libs/identity';
+import { withDeadline } from '#libs/deadline';
 import { withRequestId, type Logger } from '#libs/logging';
 import { MultiplexServiceService, type ExchangeRequest, type ExchangeResponse } from '#gen/egp/transport/v1/multiplex_service';
 import { HealthService } from '#gen/grpc/health/v1/health';
@@ -162,7 +163,7 @@ export class GrpcServer {
       try {
         principal = await assertions.verify(incoming.assertion);
         const context: CallContext = { principal, requestId: incoming.requestId, deadline: incoming.deadline, logger };
-        return { ok: true, response: await handler(request, context) };
+        return { ok: true, response: await withDeadline(incoming.deadline, () => handler(request, context)) };
       } catch (thrown) {
         const error = this.#options.translateError ? this.#options.translateError(thrown) : thrown;
         const expected = error instanceof AppError && error.code !== 'INTERNAL';

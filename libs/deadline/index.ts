@@ -1,0 +1,1 @@
+export { assertBeforeDeadline, currentDeadline, DeadlinePassedError, withDeadline } from './deadline.ts';
