@@ -16,7 +16,7 @@ import type { Logger } from '#libs/logging';
 import type { EventType } from './catalog.ts';
 import { InvalidEventError, parseEnvelope, type EventEnvelope } from './envelope.ts';
 import { ProcessedEvent } from './entities.ts';
-import { eventSubject, MAX_AGE_MS } from './nats.ts';
+import { ensureEventStream, eventSubject, MAX_AGE_MS } from './nats.ts';
 
 /**
  * How long a consumer remembers an event it handled. A message can come again only while the
@@ -70,10 +70,23 @@ function subjectFilter(nats: NatsConnection, subjectPrefix: string, types: reado
 }
 
 /**
+ * Missed heartbeats while connected mean the pulls go unanswered; the client then looks its
+ * consumer up (and, told to abort on a missing one, ends the loop). Say so instead of
+ * stalling without a word.
+ */
+async function warnOfMissedHeartbeats(messages: ConsumerMessages, logger: Logger, consumer: string): Promise<void> {
+  for await (const status of messages.status()) {
+    if (status.type === 'heartbeats_missed') logger.warn({ consumer, missed: status.count }, 'event consumer missed heartbeats; checking its consumer');
+  }
+}
+
+/**
  * A durable JetStream pull consumer that handles each event exactly once per consumer name:
  * the handler and the insert into `processed_events` share one transaction, so a
  * redelivered event finds its row and is only acked; a failing handler rolls both back
- * and the message is nak'ed with a delay. The loop survives reconnects and restarts itself.
+ * and the message is nak'ed with a delay. The loop survives reconnects and restarts itself;
+ * if the consumer or the whole stream is gone (JetStream lost its store), it recreates both
+ * and resumes with what is published from then on.
  */
 export class EventConsumer<T extends EventType = EventType> {
   readonly #options: EventConsumerOptions<T>;
@@ -91,7 +104,7 @@ export class EventConsumer<T extends EventType = EventType> {
   async start(): Promise<void> {
     if (this.#loop) return;
     this.#stopping = false;
-    await this.#ensureConsumer();
+    await this.#ensureConsumer(false);
     this.#loop = this.#run();
     this.#cleanup = setInterval(() => void this.#deleteExpiredOrWarn(), CLEANUP_INTERVAL_MS);
     this.#cleanup.unref();
@@ -125,8 +138,12 @@ export class EventConsumer<T extends EventType = EventType> {
     this.#loop = undefined;
   }
 
-  async #ensureConsumer(): Promise<void> {
-    const { nats, streamName, durableName, subjectPrefix, types } = this.#options;
+  /**
+   * Creates the durable consumer, or brings an existing one to the expected config. When
+   * `recovering` from an interrupted loop, something missing was lost, not new: say so.
+   */
+  async #ensureConsumer(recovering: boolean): Promise<void> {
+    const { nats, streamName, durableName, subjectPrefix, types, logger } = this.#options;
     const jsm = await jetstreamManager(nats);
     const changeable: Partial<ConsumerConfig> = {
       ...subjectFilter(nats, subjectPrefix, types),
@@ -137,7 +154,14 @@ export class EventConsumer<T extends EventType = EventType> {
     try {
       await jsm.consumers.info(streamName, durableName);
     } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)) throw error;
+      const streamMissing = error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
+      if (!streamMissing && !(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)) throw error;
+      if (streamMissing) {
+        // The same idempotent creation as at start-up; a relay may be doing it at the same time.
+        await ensureEventStream(nats, streamName, subjectPrefix);
+        logger.warn({ stream: streamName, consumer: durableName }, 'event stream was missing; ensured it again');
+      }
+      if (recovering) logger.warn({ stream: streamName, consumer: durableName }, 'durable event consumer was missing; recreating it');
       try {
         await jsm.consumers.add(streamName, {
           ...changeable,
@@ -160,7 +184,10 @@ export class EventConsumer<T extends EventType = EventType> {
     while (!this.#stopping) {
       try {
         const consumer = await js.consumers.get(streamName, durableName);
-        this.#messages = await consumer.consume({ max_messages: 100 });
+        // By default the client waits forever, silently, for a lost consumer or stream to come
+        // back, and nobody recreates it; aborting ends the loop below, and the restart does.
+        this.#messages = await consumer.consume({ max_messages: 100, abort_on_missing_resource: true });
+        void warnOfMissedHeartbeats(this.#messages, logger, durableName);
         if (this.#stopping) await this.#messages.close();
         failures = 0;
         for await (const message of this.#messages) {
@@ -171,9 +198,9 @@ export class EventConsumer<T extends EventType = EventType> {
         logger.warn({ err: error, consumer: durableName }, 'event consumer interrupted; restarting');
       }
       if (this.#stopping) break;
-      // The iterator ended on its own (consumer deleted, connection closed): start over.
+      // The iterator ended on its own (consumer or stream gone, connection closed): start over.
       await this.#pause(Math.min(250 * 2 ** failures, 10_000));
-      await this.#ensureConsumer().catch((error: unknown) => logger.warn({ err: error }, 'could not ensure event consumer'));
+      await this.#ensureConsumer(true).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure event consumer'));
     }
   }
 

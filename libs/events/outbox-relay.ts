@@ -6,11 +6,14 @@ import type { Logger } from '#libs/logging';
 import { outboxCommitWatcher } from './commit-watcher.ts';
 import { OutboxEvent } from './entities.ts';
 import { eventSubject } from './nats.ts';
+import { EventStreamRepair, isStreamMissing } from './stream-repair.ts';
 import type { EventType } from './catalog.ts';
 
 export interface OutboxRelayOptions {
   orm: MikroORM;
   nats: NatsConnection;
+  /** The stream `ensureEventStream` created at start-up; recreated if it is lost (see `#publish`). */
+  streamName: string;
   subjectPrefix: string;
   logger: Logger;
   /** How often to look for events nobody told us about (other replicas' commits). */
@@ -34,10 +37,13 @@ export interface OutboxRelayOptions {
  * marked published only after JetStream acknowledged it, and is published with its event
  * id as `Nats-Msg-Id`, so a crash between ack and mark makes the retry a duplicate the
  * stream drops. Failures are logged and retried with backoff: nothing is lost, nothing crashes.
+ * A stream lost with the NATS store is recreated on the spot, so events do not stall until
+ * some service restarts.
  */
 export class OutboxRelay {
   readonly #options: Required<Omit<OutboxRelayOptions, 'orm' | 'nats' | 'logger' | 'subjectPrefix'>> & OutboxRelayOptions;
   readonly #js: JetStreamClient;
+  readonly #streamRepair: EventStreamRepair;
   #loop: Promise<void> | undefined;
   #stopping = false;
   #wakeRequested = false;
@@ -55,6 +61,7 @@ export class OutboxRelay {
       ...options,
     };
     this.#js = jetstream(options.nats);
+    this.#streamRepair = new EventStreamRepair(options.nats, options.streamName, options.subjectPrefix);
     // Commits that inserted outbox rows wake the loop, so events leave within milliseconds
     // without every caller remembering notify(); other replicas' events are found by the poll.
     options.orm.em.getEventManager().registerSubscriber(
@@ -90,7 +97,7 @@ export class OutboxRelay {
    * the events acknowledged so far are still marked, then the error is thrown.
    */
   async relayOnce(): Promise<number> {
-    const { orm, subjectPrefix, batchSize, publishTimeoutMs } = this.#options;
+    const { orm, batchSize } = this.#options;
     let failure: Error | undefined;
     const published = await orm.em.fork().transactional(async (em) => {
       const batch = await em.find(
@@ -101,8 +108,7 @@ export class OutboxRelay {
       let count = 0;
       for (const event of batch) {
         try {
-          const subject = eventSubject(subjectPrefix, event.type as EventType);
-          await this.#js.publish(subject, JSON.stringify(event.payload), { msgID: event.id, timeout: publishTimeoutMs });
+          await this.#publish(event.id, event.type as EventType, event.payload);
         } catch (error) {
           failure = error instanceof Error ? error : new Error(String(error));
           break;
@@ -114,6 +120,23 @@ export class OutboxRelay {
     });
     if (failure !== undefined) throw failure;
     return published;
+  }
+
+  /**
+   * Publishes one event with its id as `Nats-Msg-Id`. If the stream is missing (JetStream
+   * lost its store), recreates it and publishes the same message again, same id: the first
+   * attempt reached no stream, so the event is stored once.
+   */
+  async #publish(id: string, type: EventType, payload: unknown): Promise<void> {
+    const { subjectPrefix, publishTimeoutMs, logger } = this.#options;
+    const publish = () => this.#js.publish(eventSubject(subjectPrefix, type), JSON.stringify(payload), { msgID: id, timeout: publishTimeoutMs });
+    try {
+      await publish();
+    } catch (error) {
+      if (!isStreamMissing(error) || !(await this.#streamRepair.ensureUnlessCoolingDown())) throw error;
+      logger.warn({ err: error, stream: this.#streamRepair.streamName }, 'event stream was missing; ensured it again');
+      await publish();
+    }
   }
 
   /**

@@ -44,9 +44,9 @@ export interface EventsFixture {
 /**
  * A schema and a stream of this test file's own inside the run's environment, so counts of
  * rows and stream messages are the file's alone. The stream name extends the run's stream
- * name, so the run's cleanup deletes it too.
+ * name, so the run's cleanup deletes it too. `natsUrl` points it at a server of the test's own.
  */
-export async function openEventsFixture(label: string, options: { createStream?: boolean } = {}): Promise<EventsFixture> {
+export async function openEventsFixture(label: string, options: { createStream?: boolean; natsUrl?: string } = {}): Promise<EventsFixture> {
   const environment = testEnvironment();
   const suffix = randomBytes(3).toString('hex');
   const schema = `ev_${label}_${suffix}`;
@@ -66,7 +66,7 @@ export async function openEventsFixture(label: string, options: { createStream?:
     entities: [Gadget, ...eventEntities],
     migrations: [{ name: '0001_gadgets', class: initialMigration(schema) }],
   });
-  const nats = await connectNats(environment.natsUrl, `events-test-${label}`);
+  const nats = await connectNats(options.natsUrl ?? environment.natsUrl, `events-test-${label}`);
   if (options.createStream !== false) await ensureEventStream(nats, streamName, subjectPrefix);
 
   return {

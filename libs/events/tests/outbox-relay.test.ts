@@ -1,7 +1,8 @@
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uuidv7, withTransaction } from '#libs/db';
-import { ensureEventStream, eventSubject, InvalidEventError, OutboxEvent, OutboxRelay, recordEvent, type EventEnvelope } from '../index.ts';
+import { DUPLICATE_WINDOW_MS, eventSubject, InvalidEventError, OutboxEvent, OutboxRelay, recordEvent, type EventEnvelope } from '../index.ts';
 import { Gadget, openEventsFixture, streamMessageCount, type EventsFixture } from './fixtures.ts';
 
 let fixture: EventsFixture;
@@ -34,7 +35,7 @@ async function publishedAt(eventId: string): Promise<Date | null | undefined> {
 describe(OutboxRelay.name, () => {
   it('publishes a committed event to JetStream with its id as Nats-Msg-Id, woken by the commit', async () => {
     // A poll interval far beyond the test's wait: only the commit watcher can deliver in time.
-    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, pollIntervalMs: 60_000 });
+    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, streamName: fixture.streamName, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, pollIntervalMs: 60_000 });
     sut.start();
     try {
       const envelope = await createGadgetWithEvent('sprocket');
@@ -51,7 +52,7 @@ describe(OutboxRelay.name, () => {
   });
 
   it('is woken by the outermost commit, also for a plain flush and a nested transaction', async () => {
-    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, pollIntervalMs: 60_000 });
+    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, streamName: fixture.streamName, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, pollIntervalMs: 60_000 });
     sut.start();
     const record = (em: Parameters<typeof recordEvent>[0]) =>
       recordEvent(em, { type: 'user.password_changed', source: 'test', subject: 's', data: { user_id: uuidv7() } });
@@ -74,7 +75,7 @@ describe(OutboxRelay.name, () => {
   });
 
   it('publishes nothing for a transaction that rolled back', async () => {
-    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger });
+    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, streamName: fixture.streamName, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger });
     const before = await streamMessageCount(fixture.nats, fixture.streamName);
 
     const failed = withTransaction(fixture.orm, async (em) => {
@@ -89,7 +90,7 @@ describe(OutboxRelay.name, () => {
   });
 
   it('lets JetStream drop a re-publish after a crash between ack and mark', async () => {
-    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger });
+    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, streamName: fixture.streamName, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger });
     const envelope = await createGadgetWithEvent('cog');
     expect(await sut.relayOnce()).toBe(1);
     const afterFirst = await streamMessageCount(fixture.nats, fixture.streamName);
@@ -102,45 +103,29 @@ describe(OutboxRelay.name, () => {
     expect(await publishedAt(envelope.id)).toBeInstanceOf(Date);
   });
 
-  it('keeps going while JetStream cannot take events and publishes the backlog once it can', async () => {
-    const missing = await openEventsFixture('down', { createStream: false });
-    const sut = new OutboxRelay({
-      orm: missing.orm,
-      nats: missing.nats,
-      subjectPrefix: missing.subjectPrefix,
-      logger: missing.logger,
-      pollIntervalMs: 50,
-      maxBackoffMs: 100,
-      publishTimeoutMs: 500,
-    });
-    sut.start();
+  it('creates a missing stream with the start-up config and publishes the backlog into it', async () => {
+    const missing = await openEventsFixture('missing', { createStream: false });
+    const sut = new OutboxRelay({ orm: missing.orm, nats: missing.nats, streamName: missing.streamName, subjectPrefix: missing.subjectPrefix, logger: missing.logger });
     try {
       const envelopes = await withTransaction(missing.orm, async (em) => [
         recordEvent(em, { type: 'org.settings_updated', source: 'test', subject: 'o1', data: { organization_id: uuidv7() } }),
         recordEvent(em, { type: 'org.settings_updated', source: 'test', subject: 'o2', data: { organization_id: uuidv7() } }),
       ]);
-      await vi.waitFor(() => expect(missing.logLines.some((line) => line.msg === 'outbox relay failed; will retry')).toBe(true), {
-        timeout: 3_000,
-      });
-      const unpublished = await missing.orm.em.fork().count(OutboxEvent, { publishedAt: null });
-      expect(unpublished).toBe(2);
 
-      await ensureEventStream(missing.nats, missing.streamName, missing.subjectPrefix);
+      expect(await sut.relayOnce()).toBe(envelopes.length);
 
-      await vi.waitFor(async () => expect(await missing.orm.em.fork().count(OutboxEvent, { publishedAt: null })).toBe(0), {
-        timeout: 3_000,
-        interval: 25,
-      });
       expect(await streamMessageCount(missing.nats, missing.streamName)).toBe(envelopes.length);
-      expect(missing.logLines.some((line) => line.msg === 'outbox relay recovered')).toBe(true);
+      const { config } = await (await jetstreamManager(missing.nats)).streams.info(missing.streamName);
+      expect(config.subjects).toEqual([`${missing.subjectPrefix}.>`]);
+      expect(config.duplicate_window).toBe(nanos(DUPLICATE_WINDOW_MS));
+      expect(missing.logLines.some((line) => line.msg === 'event stream was missing; ensured it again' && line.level === 'warn')).toBe(true);
     } finally {
-      await sut.stop();
       await missing.close();
     }
   });
 
   it('deletes published rows past their retention and keeps unpublished and recent ones', async () => {
-    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, retentionMs: 60 * 60 * 1000 });
+    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, streamName: fixture.streamName, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, retentionMs: 60 * 60 * 1000 });
     const old = await createGadgetWithEvent('old');
     const recent = await createGadgetWithEvent('recent');
     const pending = await createGadgetWithEvent('pending');
@@ -157,7 +142,7 @@ describe(OutboxRelay.name, () => {
   });
 
   it('runs the retention cleanup from its background loop', async () => {
-    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, retentionMs: 60 * 60 * 1000 });
+    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, streamName: fixture.streamName, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger, retentionMs: 60 * 60 * 1000 });
     const old = await createGadgetWithEvent('stale');
     const longAgo = new Date(Date.now() - 3 * 60 * 60 * 1000);
     await fixture.orm.em.fork().nativeUpdate(OutboxEvent, { id: old.id }, { publishedAt: longAgo });
@@ -170,7 +155,7 @@ describe(OutboxRelay.name, () => {
   });
 
   it('finishes the batch in flight when stopped', async () => {
-    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger });
+    const sut = new OutboxRelay({ orm: fixture.orm, nats: fixture.nats, streamName: fixture.streamName, subjectPrefix: fixture.subjectPrefix, logger: fixture.logger });
     await createGadgetWithEvent('spring');
     sut.start();
     await sut.stop();

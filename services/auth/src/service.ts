@@ -41,7 +41,7 @@ export async function startAuthService(config: Readonly<AuthConfig>, logger: Log
   const redis = await connectRedis(config.REDIS_URL, logger);
   const nats = await connectNats(config.NATS_URL, SERVICE);
   await ensureEventStream(nats, config.EVENTS_STREAM, config.EVENTS_SUBJECT_PREFIX);
-  const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
+  const relay = new OutboxRelay({ orm, nats, streamName: config.EVENTS_STREAM, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
   relay.start();
   // The profile's name and avatar, copied from profile-data's events (see domain/profile-copy.ts).
   const profileCopy = new EventConsumer({

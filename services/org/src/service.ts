@@ -30,7 +30,7 @@ export async function startOrgService(config: Readonly<OrgConfig>, logger: Logge
   const em = orm.em as unknown as EntityManager;
   const nats = await connectNats(config.NATS_URL, SERVICE);
   await ensureEventStream(nats, config.EVENTS_STREAM, config.EVENTS_SUBJECT_PREFIX);
-  const relay = new OutboxRelay({ orm, nats, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
+  const relay = new OutboxRelay({ orm, nats, streamName: config.EVENTS_STREAM, subjectPrefix: config.EVENTS_SUBJECT_PREFIX, logger, retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
   relay.start();
 
   const auth = createGrpcClient(AuthServiceService, { address: config.AUTH_GRPC_ADDR, caller: SERVICE, assertions, defaultTimeoutMs: config.GRPC_TIMEOUT_MS, multiplex: config.GRPC_MULTIPLEX });
