@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { authenticate, prefetchPrincipal } from './middleware/authenticate.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
+import { createIdempotencyStore, declaredRouteAuth, idempotency } from './middleware/idempotency.ts';
 import { methodNotAllowed } from './middleware/method-not-allowed.ts';
 import { routeTable, type RouteTable } from './middleware/route-table.ts';
 import { jsonBody } from './middleware/json-body.ts';
@@ -23,11 +24,12 @@ import { invitationRoutes } from './routes/invitations.ts';
 import { memberRoutes } from './routes/members.ts';
 import { opsRouteShapes, opsRoutes } from './routes/ops.ts';
 import { organizationRoutes } from './routes/organizations.ts';
+import { API_V1 } from './routes/paths.ts';
 import { userSessionRoutes } from './routes/user-sessions.ts';
 import { userRoutes } from './routes/users.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 
-/** What the gateway uses of Redis: rate-limit scripts, revoked sessions and a readiness ping. */
+/** What the gateway uses of Redis: rate-limit scripts, idempotency keys, revoked sessions and a readiness ping. */
 export interface GatewayRedis extends RateLimitRedis, RevocationStore {
   ping(): Promise<unknown>;
 }
@@ -83,6 +85,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(limitedPaths, ipRateLimit(deps.ipLimiter, { alongside: prefetchPrincipal }));
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   const api = createApiRouter(config.GRPC_TIMEOUT_MS, app);
+  // After authentication and the body (keys belong to the caller and stand for one body), before the routes.
+  const idempotencyStore = createIdempotencyStore(deps.redis, config);
+  app.use(API_V1, idempotency({ store: idempotencyStore, routeAuth: declaredRouteAuth(api.operations), logger }));
   authRoutes(api, clients, revocations);
   userRoutes(api, clients, revocations);
   userSessionRoutes(api, clients, revocations);

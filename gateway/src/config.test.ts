@@ -24,6 +24,7 @@ describe(loadGatewayConfig.name, () => {
       BODY_LIMIT_BYTES: 1_048_576,
       REVOCATION_FRESHNESS_MS: 700,
       REVOCATION_HEARTBEAT_MS: 250,
+      IDEMPOTENCY_KEY_TTL_SECONDS: 86_400,
     });
   });
 

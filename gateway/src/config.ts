@@ -52,6 +52,8 @@ export const gatewayEnv = infrastructureEnv
     REVOCATION_FRESHNESS_MS: envFields.positiveInt(700),
     /** How often the gateway proves its revocation view complete (a heartbeat through Redis pub/sub). */
     REVOCATION_HEARTBEAT_MS: envFields.positiveInt(250),
+    /** How long the answer to a request with an `Idempotency-Key` is replayed to retries with that key. */
+    IDEMPOTENCY_KEY_TTL_SECONDS: envFields.positiveInt(86_400),
   })
   .refine(
     (env) => env.RATE_LIMIT_STALE_AFTER_MS > env.RATE_LIMIT_SYNC_INTERVAL_MS,

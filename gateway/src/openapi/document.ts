@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { acceptsReadOnlyEcho, readOnlyEchoFields } from '../middleware/validation.ts';
 import type { Operation } from './define-route.ts';
-import { headerComponents, requestIdParameter, responseHeaders } from './headers.ts';
+import { headerComponents, idempotencyKeyParameter, requestIdParameter, responseHeaders } from './headers.ts';
 import { operationsPaths } from './operations-paths.ts';
 import { problemContent } from './problem-content.ts';
 
@@ -13,6 +13,9 @@ export interface OpenApiInfo {
   description?: string;
 }
 
+/** Operations that take an `Idempotency-Key`. */
+const mutates = (operation: Operation) => operation.method !== 'get';
+
 /** Standard statuses every route of a kind can answer, beyond what the route declares. */
 function implicitErrors(operation: Operation): Record<number, string> {
   const errors: Record<number, string> = {};
@@ -22,6 +25,10 @@ function implicitErrors(operation: Operation): Record<number, string> {
   if (operation.body) {
     errors[413] = 'The body is too large.';
     errors[415] = 'The body is not application/json.';
+  }
+  if (mutates(operation)) {
+    errors[409] = 'A request with the same Idempotency-Key is still being processed.';
+    errors[422] = 'The Idempotency-Key was used for another request (method, path or body).';
   }
   errors[429] = 'Too many requests; see Retry-After.';
   errors[500] = 'Unexpected failure.';
@@ -126,7 +133,7 @@ export function buildOpenApiDocument(operations: readonly Operation[], info: Ope
       ...(operation.description ? { description: operation.description } : {}),
       tags: operation.tags,
       security: operation.auth === 'none' ? [] : [{ bearerAuth: [] }],
-      parameters: [...parameters(operation), requestIdParameter],
+      parameters: [...parameters(operation), requestIdParameter, ...(mutates(operation) ? [idempotencyKeyParameter] : [])],
       ...(operation.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } }
         : {}),

@@ -33,3 +33,15 @@ export const requestIdParameter = {
   description: 'Echoed back when it is 1-128 characters of [A-Za-z0-9._-]; useful to find a request in the logs.',
   schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' },
 };
+
+/** The optional request header of every mutation (middleware/idempotency.ts). */
+export const idempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: a retry with the same key, method, path and body gets the first answer again (with `Idempotency-Replayed: true`) ' +
+    '(for 24 hours by default), and the operation runs once. The key on another request is a 422, a retry while the first still runs a 409. ' +
+    "Keys belong to the caller (to the client address on routes without credentials). Answers carrying tokens or secrets, 401, 409, 429 and 5xx are not kept: a retry runs again.",
+  schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
+};
