@@ -24,7 +24,6 @@ import { invitationRoutes } from './routes/invitations.ts';
 import { memberRoutes } from './routes/members.ts';
 import { opsRouteShapes, opsRoutes } from './routes/ops.ts';
 import { organizationRoutes } from './routes/organizations.ts';
-import { API_V1 } from './routes/paths.ts';
 import { userSessionRoutes } from './routes/user-sessions.ts';
 import { userRoutes } from './routes/users.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
@@ -87,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
   const api = createApiRouter(config.GRPC_TIMEOUT_MS, app);
   // After authentication and the body (keys belong to the caller and stand for one body), before the routes.
   const idempotencyStore = createIdempotencyStore(deps.redis, config);
-  app.use(API_V1, idempotency({ store: idempotencyStore, routeAuth: declaredRouteAuth(api.operations), logger }));
+  app.use(idempotency({ store: idempotencyStore, routeAuth: declaredRouteAuth(api.operations), logger }));
   authRoutes(api, clients, revocations);
   userRoutes(api, clients, revocations);
   userSessionRoutes(api, clients, revocations);

@@ -11,7 +11,7 @@ import { connectGrpcServices } from './clients/grpc-clients.ts';
 import { loadGatewayConfig } from './config.ts';
 import { listenHttp } from './http-server.ts';
 import { createIpRateLimiter } from './middleware/rate-limit.ts';
-import { shutDownGracefully, trackUnansweredResponses } from './shutdown.ts';
+import { shutDownGracefully } from './shutdown.ts';
 
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.LOG_LEVEL);
@@ -54,7 +54,6 @@ const app = createApp({
 });
 
 const server = await listenHttp(app, config, config.PORT);
-const unanswered = trackUnansweredResponses(server);
 logger.info({ port: (server.address() as AddressInfo).port }, 'gateway listening');
 
 async function shutdown(signal: string): Promise<void> {
@@ -62,7 +61,6 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal, drain_delay_ms: config.SHUTDOWN_DRAIN_DELAY_MS }, 'shutting down');
   await shutDownGracefully({
     server,
-    unanswered,
     startDraining: () => (draining = true),
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
     graceMs: config.SHUTDOWN_GRACE_MS,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { shutDownGracefully, trackUnansweredResponses } from './shutdown.ts';
+import { shutDownGracefully } from './shutdown.ts';
 
 /** A stand-in gateway: /readyz follows the draining flag, /slow answers after 300 ms. */
 function startServer() {
@@ -17,7 +17,7 @@ function startServer() {
     setTimeout(() => res.end('ok', () => state.answered.push(req.url ?? '')), wait);
   });
   server.listen(0, '127.0.0.1');
-  return { server, state, unanswered: trackUnansweredResponses(server) };
+  return { server, state };
 }
 
 /** Resolves once it listens, with its base URL (taken now: a closed server has no address). */
@@ -29,7 +29,6 @@ async function listening(server: Server): Promise<string> {
 function shutDown(sut: ReturnType<typeof startServer>, drainDelayMs: number, onClose: () => void): Promise<void> {
   return shutDownGracefully({
     server: sut.server,
-    unanswered: sut.unanswered,
     startDraining: () => (sut.state.draining = true),
     drainDelayMs,
     graceMs: 5_000,

@@ -3,8 +3,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 export interface ShutdownSteps {
   server: Server;
-  /** From trackUnansweredResponses: answered with `Connection: close` once the listener closes. */
-  unanswered: Iterable<ServerResponse>;
   /** From here on /readyz fails, so load balancers and Kubernetes stop routing here. */
   startDraining(): void;
   /** How long to keep serving, not ready, before the listener closes: time for them to notice. */
@@ -15,31 +13,19 @@ export interface ShutdownSteps {
   closeDependencies(): Promise<void>;
 }
 
-/**
- * Makes every answer not yet sent, and every answer to a request still to come on a
- * connection already open, say `Connection: close`, so each connection ends right after its
- * answer. A listener that closes only stops new connections: a keep-alive client goes on
- * sending on the one it has, and the grace period then cut those requests off mid-answer.
- */
-function closeEachConnectionAfterItsAnswer(server: Server, unanswered: Iterable<ServerResponse>): void {
-  const closeAfter = (response: ServerResponse) => {
-    if (!response.headersSent) response.setHeader('Connection', 'close');
-  };
-  for (const response of unanswered) closeAfter(response);
-  server.on('request', (_request, response: ServerResponse) => closeAfter(response));
-}
+/** While draining, how often connections left idle by an answer sent before it began are closed. */
+const IDLE_SWEEP_MS = 100;
 
 /**
- * The answers a server has not finished yet, for closeEachConnectionAfterItsAnswer. Attach
- * when the server is created: a request that started before it is not seen.
+ * Makes every answer to a request from now on say `Connection: close`, so its connection
+ * ends right after it. A listener that closes only stops new connections: a keep-alive
+ * client goes on sending on the one it has, and the grace period then cut those requests off
+ * mid-answer. (Answers already under way keep their connection; the sweep closes it once idle.)
  */
-export function trackUnansweredResponses(server: Server): Set<ServerResponse> {
-  const unanswered = new Set<ServerResponse>();
+function closeConnectionsAfterTheirNextAnswer(server: Server): void {
   server.on('request', (_request, response: ServerResponse) => {
-    unanswered.add(response);
-    response.once('close', () => unanswered.delete(response));
+    if (!response.headersSent) response.setHeader('Connection', 'close');
   });
-  return unanswered;
 }
 
 /**
@@ -53,13 +39,15 @@ export async function shutDownGracefully(steps: ShutdownSteps): Promise<void> {
   steps.startDraining();
   // From now on, so by the time the listener closes few connections are left idle: closing
   // an idle one races a client that is just sending on it (HTTP/1.1 cannot warn it first).
-  closeEachConnectionAfterItsAnswer(server, steps.unanswered);
+  closeConnectionsAfterTheirNextAnswer(server);
   if (steps.drainDelayMs > 0) await delay(steps.drainDelayMs);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
   const grace = setTimeout(() => server.closeAllConnections(), steps.graceMs);
   grace.unref();
   await closed;
+  clearInterval(sweep);
   clearTimeout(grace);
   await steps.closeDependencies();
 }

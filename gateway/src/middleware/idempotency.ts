@@ -123,11 +123,11 @@ export interface IdempotencyOptions {
  */
 export function idempotency(options: IdempotencyOptions): RequestHandler {
   const { store, logger } = options;
-  return async (req, res, next) => {
-    const key = req.get(IDEMPOTENCY_KEY_HEADER);
-    const auth = key === undefined || !MUTATING_METHODS.has(req.method) ? undefined : options.routeAuth(req.method, `${req.baseUrl}${req.path}`);
-    // No key, a read, or no such route (404/405 run nothing): as if the middleware were absent.
-    if (key === undefined || auth === undefined) return next();
+  const guarded: RequestHandler = async (req, res, next) => {
+    const key = req.get(IDEMPOTENCY_KEY_HEADER) ?? '';
+    const auth = options.routeAuth(req.method, `${req.baseUrl}${req.path}`);
+    // No such route (404/405 run nothing): as if the middleware were absent.
+    if (auth === undefined) return next();
     if (!VALID_KEY.test(key)) {
       throw AppError.validation('The Idempotency-Key header is invalid.', [{ field: IDEMPOTENCY_KEY_HEADER, message: 'Use 1 to 255 visible ASCII characters, e.g. a UUID.' }]);
     }
@@ -156,5 +156,13 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
       }
     });
     return next();
+  };
+  // Reads and unkeyed requests, nearly all traffic, pass without a promise or a lookup.
+  return (req, res, next) => {
+    if (!MUTATING_METHODS.has(req.method) || req.headers['idempotency-key'] === undefined) {
+      next();
+      return;
+    }
+    (guarded(req, res, next) as Promise<void>).catch(next);
   };
 }
