@@ -16,4 +16,12 @@ describe(toAppError.name, () => {
     expect(sut).toBeInstanceOf(AppError);
     expect(sut.code).toBe(code);
   });
+
+  it.each([
+    ['entity.parse.failed', 'The body is not valid JSON.'],
+    ['entity.verify.failed', 'The body is not valid UTF-8.'],
+    ['request.aborted', 'The body was incomplete.'],
+  ])('lists a problem with the whole body (%s) under errors, as "(body)"', (type, detail) => {
+    expect(toAppError({ type, status: 400 }, 1024)).toMatchObject({ code: 'VALIDATION_FAILED', message: detail, fields: [{ field: '(body)', message: detail }] });
+  });
 });

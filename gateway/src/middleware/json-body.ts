@@ -13,6 +13,14 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
+/**
+ * A problem with the body as a whole, listed like a field's (as `(body)`), so a client that
+ * shows `errors` finds every validation failure there.
+ */
+function bodyProblem(detail: string): AppError {
+  return AppError.validation(detail, [{ field: '(body)', message: detail }]);
+}
+
 /** Postgres stores no NUL in text or jsonb: no field of ours can hold one. */
 const NUL = '\u0000';
 
@@ -39,7 +47,7 @@ function assertText(text: string, field: string): void {
 function assertSafeBody(value: unknown, path: string, depth: number): void {
   if (typeof value === 'string') assertText(value, path);
   if (typeof value !== 'object' || value === null) return;
-  if (depth > MAX_DEPTH) throw AppError.validation(`The body nests deeper than ${MAX_DEPTH} levels.`);
+  if (depth > MAX_DEPTH) throw bodyProblem(`The body nests deeper than ${MAX_DEPTH} levels.`);
   for (const [key, child] of Object.entries(value)) {
     const childPath = path === '' ? key : `${path}.${key}`;
     if (forbiddenKeys.has(key)) {
@@ -63,7 +71,7 @@ function fromClientStatus(error: { status?: unknown; statusCode?: unknown }, lim
   if (!Number.isInteger(status) || status < 400 || status > 499) return undefined;
   if (status === 413) return tooLarge(limitBytes);
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', UTF8_ONLY);
-  return AppError.validation('The body could not be read.');
+  return bodyProblem('The body could not be read.');
 }
 
 /** body-parser's failures, rephrased as our error codes. */
@@ -72,15 +80,15 @@ export function toAppError(error: { type?: string; status?: unknown; statusCode?
     case 'entity.too.large':
       return tooLarge(limitBytes);
     case 'entity.parse.failed':
-      return AppError.validation('The body is not valid JSON.');
+      return bodyProblem('The body is not valid JSON.');
     case 'entity.verify.failed':
-      return AppError.validation('The body is not valid UTF-8.');
+      return bodyProblem('The body is not valid UTF-8.');
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', UTF8_ONLY);
     case 'request.aborted':
     case 'request.size.invalid':
-      return AppError.validation('The body was incomplete.');
+      return bodyProblem('The body was incomplete.');
     default:
       return fromClientStatus(error, limitBytes) ?? AppError.internal(error);
   }
@@ -101,12 +109,12 @@ function assertNoDuplicateMember(req: object): void {
   const raw = rawBodies.get(req);
   rawBodies.delete(req); // the parsed body is all the rest of the request needs
   const name = raw && findDuplicateMember(raw);
-  if (name !== undefined) throw AppError.validation(`The body names ${JSON.stringify(name.slice(0, NAME_SHOWN_CHARS))} twice in one object.`);
+  if (name !== undefined) throw bodyProblem(`The body names ${JSON.stringify(name.slice(0, NAME_SHOWN_CHARS))} twice in one object.`);
 }
 
 /** Every body the API takes is an object; valid JSON of another kind is told apart from broken JSON. */
 function assertObject(body: unknown): void {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw AppError.validation('The body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bodyProblem('The body must be a JSON object.');
 }
 
 /**
