@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,23 @@ describe('auth sessions and tokens (real Postgres, Redis)', () => {
       await db.end();
     }
     await expect(sut.client.refresh({ refreshToken: fresh.tokens?.refreshToken ?? '' }, sut.anonymous())).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it("cuts a refreshed access token's lifetime to the session's end near its maximum lifetime", async () => {
+    const { result, sessionId } = await register();
+    const db = new pg.Client({ connectionString: sut.config.DATABASE_URL });
+    await db.connect();
+    try {
+      // Two minutes short of the maximum (90 days) since sign-in: less than one access token's 15.
+      await db.query(`update auth.sessions set created_at = now() - interval '90 days' + interval '2 minutes' where id = $1`, [sessionId]);
+    } finally {
+      await db.end();
+    }
+    const fresh = await sut.client.refresh({ refreshToken: result.tokens?.refreshToken ?? '' }, sut.anonymous());
+    expect(fresh.tokens?.expiresIn).toBeGreaterThan(100);
+    expect(fresh.tokens?.expiresIn).toBeLessThanOrEqual(120);
+    const claims = decodeJwt(fresh.tokens?.accessToken ?? '');
+    expect(claims.exp! - claims.iat!).toBe(fresh.tokens?.expiresIn);
   });
 
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {

@@ -24,10 +24,6 @@ export interface AuthResult extends UserView {
 
 /** Signs the access token for a freshly opened session and bundles the pair. */
 export function tokensFor(tokens: TokenIssuer, userId: string, opened: OpenedSession): IssuedTokens {
-  return {
-    accessToken: tokens.accessToken({ userId, sessionId: opened.session.id }),
-    refreshToken: opened.refreshToken,
-    tokenType: 'Bearer',
-    expiresIn: tokens.accessTokenTtlSeconds,
-  };
+  const access = tokens.accessTokenWithin({ userId, sessionId: opened.session.id }, opened.session.expiresAt);
+  return { accessToken: access.token, refreshToken: opened.refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
 }

@@ -57,7 +57,7 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
     token.usedAt = now;
     session.expiresAt = expiresAt;
     const next = deps.sessions.issueRefreshToken(em, session.id, expiresAt, now);
-    return { kind: 'rotated' as const, userId: session.userId, sessionId: session.id, refreshToken: next };
+    return { kind: 'rotated' as const, userId: session.userId, sessionId: session.id, refreshToken: next, sessionEndsAt: expiresAt };
   }).catch((error: unknown) => {
     // Redis or Postgres failed while ending it: the session stays open, and an operator must know.
     if (replayed) deps.audit.alert('session.refresh_token_reused', { ...replayed, ip, session_ended: 'no' });
@@ -72,12 +72,8 @@ export async function refreshSession(deps: SessionLifecycleDeps, refreshToken: s
     throw invalidRefreshToken();
   }
   deps.audit.succeeded('session.refreshed', { user_id: outcome.userId, session_id: outcome.sessionId, ip });
-  return {
-    accessToken: deps.tokens.accessToken({ userId: outcome.userId, sessionId: outcome.sessionId }),
-    refreshToken: outcome.refreshToken,
-    tokenType: 'Bearer',
-    expiresIn: deps.tokens.accessTokenTtlSeconds,
-  };
+  const access = deps.tokens.accessTokenWithin({ userId: outcome.userId, sessionId: outcome.sessionId }, outcome.sessionEndsAt);
+  return { accessToken: access.token, refreshToken: outcome.refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
 }
 
 /** Ends the caller's current session and the one the refresh token belongs to, if it is theirs. */

@@ -52,6 +52,19 @@ describe(TokenIssuer.name, () => {
     expect(Math.abs(payload.iat! - Date.now() / 1000)).toBeLessThan(5);
   });
 
+  it("never lets an access token outlive its session: the lifetime is cut to the session's end, one second at least", () => {
+    const subject = { userId: 'user-1', sessionId: 'session-1' };
+    const lifetime = (sessionEndsAtSeconds: number) => {
+      const { token, expiresIn } = sut.accessTokenWithin(subject, new Date(sessionEndsAtSeconds * 1000));
+      const { exp } = decodeJwt(token);
+      expect(exp! - iat).toBe(expiresIn);
+      return expiresIn;
+    };
+    expect(lifetime(iat + 86_400)).toBe(900);
+    expect(lifetime(iat + 120.9)).toBe(120);
+    expect(lifetime(iat + 0.4)).toBe(1);
+  });
+
   it('gives every token its own id', () => {
     const issuer = new TokenIssuer({ currentKey: () => ({ kid, privateKey }) }, settings);
     const ids = new Set(Array.from({ length: 5 }, () => decodeJwt(issuer.accessToken({ userId: 'u', sessionId: 's' })).jti));

@@ -61,6 +61,17 @@ export class TokenIssuer {
     return this.#sign(ACCESS_TOKEN_TYPE, { sid: subject.sessionId }, this.#settings.audience, subject.userId, this.#settings.accessTokenTtlSeconds);
   }
 
+  /**
+   * An access token that expires no later than its session (near a session's absolute end
+   * the usual lifetime would outlast it: the gateway would accept the token while every
+   * other route said the session was over), and its lifetime in seconds, at least one.
+   */
+  accessTokenWithin(subject: AccessTokenSubject, sessionEndsAt: Date): { token: string; expiresIn: number } {
+    const untilEnd = Math.floor(sessionEndsAt.getTime() / 1000) - this.#sources.nowSeconds();
+    const expiresIn = Math.max(1, Math.min(this.#settings.accessTokenTtlSeconds, untilEnd));
+    return { token: this.#sign(ACCESS_TOKEN_TYPE, { sid: subject.sessionId }, this.#settings.audience, subject.userId, expiresIn), expiresIn };
+  }
+
   /** The registered claims follow the token's own, in the order jose's SignJWT set them. */
   #sign(typ: string, claims: Record<string, unknown>, audience: string | string[], subject: string, ttlSeconds: number): string {
     const { kid, privateKey } = this.#keys.currentKey();
