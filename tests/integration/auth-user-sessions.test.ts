@@ -114,6 +114,17 @@ describe('a user listing and ending their own sessions (real Postgres, Redis)', 
     await expect(attempt()).rejects.toMatchObject({ code: 'RATE_LIMITED' });
   });
 
+  it('counts wrong passwords here and at sign-in together: no second allowance for a stolen token', async () => {
+    const email = uniqueEmail('shared-limit');
+    const registered = await sut.client.register({ email, password }, sut.anonymous());
+    const session = asSession(registered.user!.id, registered.tokens);
+    // The same address as the session's principal: the per-account+address limit applies to both.
+    const wrongSignIn = () => sut.client.login({ email, password: 'not-the-password-2' }, sut.anonymous('192.0.2.44')).catch((error: unknown) => error);
+    for (let tried = 0; tried < sut.config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_IP; tried += 1) await expect(wrongSignIn()).resolves.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const recheck = sut.client.revokeSessions({ currentPassword: password, sessionIds: [], allOthers: true }, session.call);
+    await expect(recheck).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
   it('needs exactly one target, as UUIDs, and the user\'s own access token', async () => {
     const { sessions } = await threeSessions();
     const { call } = sessions[0]!;

@@ -10,7 +10,7 @@ export interface PasswordRecheckDeps {
 }
 
 export interface PasswordRecheck {
-  user: { id: string; passwordHash?: string | null | undefined };
+  user: { id: string; emailNormalized?: string | null | undefined; passwordHash?: string | null | undefined };
   password: string;
   ip: string;
   /** The security log's names for a refusal by the limits and for a wrong password. */
@@ -25,7 +25,9 @@ export interface PasswordRecheck {
  * account without a password (a wallet's) cannot pass.
  */
 export async function recheckPassword(deps: PasswordRecheckDeps, check: PasswordRecheck): Promise<void> {
-  const throttleKey = `user:${check.user.id}`;
+  // The sign-in's own counters (they are keyed by the normalized email): guesses here and at
+  // sign-in add up, so a stolen access token does not double an attacker's allowance.
+  const throttleKey = check.user.emailNormalized ?? `user:${check.user.id}`;
   try {
     await deps.throttle.attempt(throttleKey, check.ip);
   } catch (refused) {
