@@ -114,6 +114,29 @@ describe('a user listing and ending their own sessions (real Postgres, Redis)', 
     await expect(attempt()).rejects.toMatchObject({ code: 'RATE_LIMITED' });
   });
 
+  it('always lists the caller\'s own session, even behind a hundred newer ones', async () => {
+    const email = uniqueEmail('many-sessions');
+    const registered = await sut.client.register({ email, password }, sut.anonymous());
+    const oldest = asSession(registered.user!.id, registered.tokens);
+    const db = new pg.Client({ connectionString: sut.config.DATABASE_URL });
+    await db.connect();
+    try {
+      // A hundred sign-ins since, as rows: the listing shows at most a hundred sessions.
+      await db.query(
+        `insert into auth.sessions (id, user_id, amr, created_at, expires_at)
+         select gen_random_uuid(), $1, '{pwd}', now() + n * interval '1 millisecond', now() + interval '1 day' from generate_series(1, 100) n`,
+        [registered.user!.id],
+      );
+    } finally {
+      await db.end();
+    }
+    const { sessions: listed } = await sut.client.listSessions({}, oldest.call);
+    expect(listed).toHaveLength(100);
+    expect(listed.at(-1)).toMatchObject({ id: oldest.sessionId, current: true });
+    const created = listed.map((session) => Date.parse(session.createdAt));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+  });
+
   it('counts wrong passwords here and at sign-in together: no second allowance for a stolen token', async () => {
     const email = uniqueEmail('shared-limit');
     const registered = await sut.client.register({ email, password }, sut.anonymous());

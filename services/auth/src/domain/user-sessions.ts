@@ -33,12 +33,17 @@ const ACTIVE_SESSIONS = new PreparedStatement<SessionRow>(`
   left join "auth"."refresh_tokens" t on t."session_id" = s."id"
   where s."user_id" = $1 and s."revoked_at" is null and s."expires_at" > $2
   group by s."id"
-  order by s."created_at" desc
+  order by s."id" = $3 desc, s."created_at" desc
   limit ${MAX_LISTED_SESSIONS}`);
 
-/** The user's open sessions, newest first (ASVS 5.0 V7.5.2: a user can see where they are signed in). */
+/**
+ * The user's open sessions, newest first (ASVS 5.0 V7.5.2: a user can see where they are
+ * signed in): the newest hundred, and always the caller's own, however old, so a user with
+ * more sessions still finds the one they are in.
+ */
 export async function listOwnSessions(em: EntityManager, userId: string, currentSessionId: string): Promise<SessionSummary[]> {
-  const rows = await ACTIVE_SESSIONS.run(em, [userId, new Date()]);
+  const rows = await ACTIVE_SESSIONS.run(em, [userId, new Date(), isUuid(currentSessionId) ? currentSessionId : null]);
+  rows.sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime());
   return rows.map((row) => ({
     id: row.id,
     amr: row.amr,
