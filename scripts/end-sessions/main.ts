@@ -1,4 +1,5 @@
-import { OPERATOR, operatorAuthClient, usageError } from '../operator/auth-client.ts';
+import { isUuid } from '#libs/db';
+import { OPERATOR, operatorAuthClient, runOperatorCall, usageError } from '../operator/auth-client.ts';
 
 /**
  * `npm run sessions:end -- --user <user id>` ends every open session of one user (a
@@ -12,11 +13,11 @@ const target =
   args.length === 2 && args[0] === '--user' ? { userId: args[1]!, allUsers: false }
   : args.length === 1 && args[0] === '--all-users' ? { userId: '', allUsers: true }
   : usageError(`cannot read ${JSON.stringify(args.join(' '))}`, USAGE);
+if (!target.allUsers && !isUuid(target.userId)) usageError(`${JSON.stringify(target.userId)} is not a user id (a UUID)`, USAGE);
 // About 500 sessions per transaction: an hour covers tens of millions.
 const auth = operatorAuthClient('sessions:end', 3_600_000);
 try {
-  const { endedSessions } = await auth.endSessions(target, OPERATOR);
-  console.log(`${endedSessions} session(s) ended`);
+  await runOperatorCall('sessions:end', async () => `${(await auth.endSessions(target, OPERATOR)).endedSessions} session(s) ended`);
 } finally {
   auth.close();
 }

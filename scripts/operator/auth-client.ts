@@ -1,4 +1,5 @@
 import { AuthServiceService } from '#gen/egp/auth/v1/auth_service';
+import { isAppError } from '#libs/errors';
 import { createGrpcClient } from '#libs/grpc';
 import { AssertionSigner } from '#libs/identity';
 import { loadOperatorConfig } from './config.ts';
@@ -25,4 +26,19 @@ export function operatorAuthClient(caller: string, timeoutMs = 30_000) {
 export function usageError(message: string, usage: string): never {
   console.error(`${message}; usage: ${usage}`);
   process.exit(2);
+}
+
+/**
+ * Runs an operator command's call and ends the process the way a shell expects: what the
+ * service refused as one line on stderr and exit 1 (its reason is for the operator, not a
+ * stack trace); anything else unexpected keeps its stack, also exit 1.
+ */
+export async function runOperatorCall(command: string, call: () => Promise<string>): Promise<void> {
+  try {
+    console.log(await call());
+  } catch (error) {
+    if (isAppError(error)) console.error(`${command}: ${error.message} (${error.code})`);
+    else console.error(error);
+    process.exitCode = 1;
+  }
 }

@@ -1,4 +1,4 @@
-import { OPERATOR, operatorAuthClient, usageError } from '../operator/auth-client.ts';
+import { OPERATOR, operatorAuthClient, runOperatorCall, usageError } from '../operator/auth-client.ts';
 
 /**
  * `npm run keys:rotate`: promotes the published `next` signing key to current. Tokens signed
@@ -12,8 +12,10 @@ const unknown = args.find((arg) => arg !== '--force');
 if (unknown !== undefined) usageError(`unknown argument ${unknown}`, 'npm run keys:rotate [-- --force]');
 const auth = operatorAuthClient('keys:rotate');
 try {
-  const { currentKid } = await auth.rotateSigningKeys({ force: args.includes('--force') }, OPERATOR);
-  console.log(`signing keys rotated; current kid: ${currentKid}`);
+  await runOperatorCall('keys:rotate', async () => {
+    const { currentKid } = await auth.rotateSigningKeys({ force: args.includes('--force') }, OPERATOR);
+    return `signing keys rotated; current kid: ${currentKid}`;
+  });
 } finally {
   auth.close();
 }

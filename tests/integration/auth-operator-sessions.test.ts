@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createClient } from 'redis';
@@ -83,6 +84,18 @@ describe('operators end sessions (real Postgres, Redis)', () => {
     await expect(sut.client.endSessions({ userId: user.userId, allUsers: true }, operator)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(sut.client.endSessions({ userId: '', allUsers: false }, operator)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await revocations.isRevoked(session.sessionId)).toBe(false);
+  });
+
+  it('answers the operator in one line: what the service refused (exit 1), an argument that is no user id (exit 2)', async () => {
+    const run = (...args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const env = { ...process.env, AUTH_GRPC_ADDR: `127.0.0.1:${sut.service.port}`, INTERNAL_AUTH_SECRET: sut.config.INTERNAL_AUTH_SECRET };
+        execFile(process.execPath, ['scripts/end-sessions/main.ts', ...args], { env }, (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }));
+      });
+    await expect(run('--user', uuidv7())).resolves.toEqual({ code: 1, stderr: 'sessions:end: User not found. (NOT_FOUND)\n' });
+    const notAnId = await run('--user', 'not-a-uuid');
+    expect(notAnId.code).toBe(2);
+    expect(notAnId.stderr).toMatch(/^"not-a-uuid" is not a user id \(a UUID\); usage: /);
   });
 
   it("ends every user's open sessions, batch after batch, and leaves expired ones alone", async () => {
