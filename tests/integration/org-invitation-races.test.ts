@@ -66,6 +66,28 @@ describe('org invitations beside membership changes (real Postgres, auth)', () =
     }
   });
 
+  it('never lets an admin add a member after being demoted: an add racing the demotion commits before it or is refused', async () => {
+    const eventTime = async (type: string, userId: string) => {
+      const { rows } = await sut.db.query<{ at: Date }>(
+        "select created_at as at from org.outbox_events where type = $1 and payload->'data'->>'user_id' = $2 and payload->>'organization_id' = $3",
+        [type, userId, organizationId],
+      );
+      return rows[0]?.at.getTime();
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      const admin = await sut.registerUser(`adding-admin-${round}`);
+      await sut.client.addMember({ organizationId, userId: admin.userId, role: 'ADMIN' }, as(owner.principal));
+      const newcomer = await sut.registerUser(`newcomer-${round}`);
+      const [added, demoted] = await Promise.allSettled([
+        sut.client.addMember({ organizationId, userId: newcomer.userId, role: 'ADMIN' }, as(admin.principal)),
+        sut.client.updateMemberRole({ organizationId, userId: admin.userId, role: 'MEMBER' }, as(owner.principal)),
+      ]);
+      expect(demoted).toMatchObject({ status: 'fulfilled' });
+      if (added.status === 'rejected') expect(added.reason).toMatchObject({ code: 'FORBIDDEN' });
+      else expect(await eventTime('org.member_added', newcomer.userId)).toBeLessThan((await eventTime('org.member_role_changed', admin.userId))!);
+    }
+  });
+
   it('revokes the invitations addressed to a member who is removed, so none brings them back', async () => {
     const member = await sut.registerUser('removed-member');
     await sut.client.addMember({ organizationId, userId: member.userId, role: 'MEMBER' }, as(owner.principal));

@@ -124,6 +124,8 @@ export async function revokeInvitation(deps: OrgDeps, rawOrganizationId: string,
   const { organizationId } = await authorizeMember(deps.em.fork(), rawOrganizationId, principal, 'ADMIN');
   const id = parseId(rawInvitationId, 'Invitation');
   const revoked = await deps.em.fork().transactional(async (em) => {
+    await lockOrganization(em, organizationId, 'shared');
+    await authorizeMember(em, organizationId, principal, 'ADMIN');
     const invitation = await em.findOne(InvitationSchema, { id, organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!invitation) throw AppError.notFound('Invitation');
     if (invitation.status === 'ACCEPTED') throw AppError.conflict('The invitation was already accepted.');

@@ -54,6 +54,8 @@ export async function addMember(deps: OrgDeps, rawOrganizationId: string, princi
     .fork()
     .transactional(async (em) => {
       await lockOrganization(em, organizationId, 'shared');
+      // The caller's role as of the lock: an admin demoted or removed meanwhile adds no one.
+      await authorizeMember(em, organizationId, principal, 'ADMIN');
       if (await em.findOne(MemberSchema, { organizationId, userId })) throw alreadyMember();
       const now = deps.now();
       const added = em.create(MemberSchema, { organizationId, userId, role, joinedAt: now, customData: {} });
