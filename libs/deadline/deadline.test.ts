@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { assertBeforeDeadline, currentDeadline, DeadlinePassedError, withDeadline } from './deadline.ts';
+import { assertBeforeDeadline, currentDeadline, DeadlinePassedError, passPointOfNoReturn, withDeadline } from './deadline.ts';
 
 describe(withDeadline.name, () => {
   it('carries the deadline through awaits, and only inside the call', async () => {
@@ -23,5 +23,18 @@ describe(withDeadline.name, () => {
   it('never refuses work without a deadline (relays, consumers, start-up)', () => {
     expect(() => assertBeforeDeadline()).not.toThrow();
     withDeadline(undefined, () => expect(() => assertBeforeDeadline()).not.toThrow());
+  });
+
+  it('lets a call past its point of no return commit late, and refuses to pass that point late', () => {
+    const deadline = new Date(Date.now() + 1_000);
+    const late = deadline.getTime() + 1;
+    withDeadline(deadline, () => {
+      passPointOfNoReturn(deadline.getTime() - 1);
+      expect(() => assertBeforeDeadline(late)).not.toThrow();
+    });
+    withDeadline(deadline, () => {
+      expect(() => passPointOfNoReturn(late)).toThrow(DeadlinePassedError);
+      expect(() => assertBeforeDeadline(late)).toThrow(DeadlinePassedError);
+    });
   });
 });

@@ -1,1 +1,1 @@
-export { assertBeforeDeadline, currentDeadline, DeadlinePassedError, withDeadline } from './deadline.ts';
+export { assertBeforeDeadline, currentDeadline, DeadlinePassedError, passPointOfNoReturn, withDeadline } from './deadline.ts';

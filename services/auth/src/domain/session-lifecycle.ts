@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { passPointOfNoReturn } from '#libs/deadline';
 import { AppError } from '#libs/errors';
 import type { SessionRevocationList } from '#libs/session-revocation';
 import { RefreshTokenSchema, SessionSchema } from '../db/entities/index.ts';
@@ -28,6 +29,8 @@ const invalidRefreshToken = () => new AppError('UNAUTHENTICATED', 'The refresh t
 async function revokeSessions(em: EntityManager, revocations: SessionRevocationList, ids: string[], reason: string): Promise<void> {
   if (ids.length === 0) return;
   await em.nativeUpdate(SessionSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: new Date(), revokedReason: reason });
+  // Past the caller's deadline nothing is written; once written, the commit must follow, late or not.
+  passPointOfNoReturn();
   await revocations.revoke(ids);
 }
 
