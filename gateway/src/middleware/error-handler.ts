@@ -5,6 +5,7 @@ import { PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.ts';
 import { BEARER_TOKEN_REFUSED } from './authenticate.ts';
 import { REFUSED_BY_IP_LIMIT } from './rate-limit.ts';
 import { securityEvents } from './security-log.ts';
+import { isAnswerHeld } from './idempotency-answer.ts';
 
 /**
  * Every 401 names the scheme to use (RFC 9110 §11.6.1); when the request's bearer token was
@@ -58,6 +59,11 @@ function fromHttpError(error: unknown): unknown {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   const securityEvent = securityEvents(logger);
   return (error: unknown, req, res, next) => {
+    if (isAnswerHeld(res)) {
+      // Answered already (the answer waits to be recorded for its Idempotency-Key): that answer stands.
+      logger.error({ err: error, request_id: req.requestId }, 'request failed after its answer was sent');
+      return;
+    }
     if (res.headersSent) {
       next(error);
       return;

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '#libs/logging';
+import { errorHandler } from './error-handler.ts';
 import { holdAnswer, isKept, MAX_KEPT_BODY_BYTES, type HeldAnswer } from './idempotency-answer.ts';
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -66,5 +68,29 @@ describe(holdAnswer.name, () => {
     });
     expect(text).toBe('first second');
     expect(held).toEqual([{ keep: false }]);
+  });
+
+  it('sends and keeps the first answer only: a second end while it is held, or an error after it, changes nothing', async () => {
+    const held: HeldAnswer[] = [];
+    const app = express();
+    app.get('/', (_req, res, next) => {
+      holdAnswer(res, async (answer) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        held.push(answer);
+      });
+      res.status(201).json({ id: '1' });
+      res.status(500).end('second');
+      next(new Error('thrown after the answer was sent'));
+    });
+    app.use(errorHandler(createLogger('test', 'silent')));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      expect([response.status, await response.text()]).toEqual([201, '{"id":"1"}']);
+      expect(held.map((answer) => (answer.keep ? answer.stored.status : 'not kept'))).toEqual([201]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -68,6 +68,18 @@ function storedAnswer(res: Response, body: Buffer): StoredAnswer {
   return { status: res.statusCode, headers, body };
 }
 
+/** Responses whose answer is sent but held until it is recorded (their `headersSent` is still false). */
+const heldAnswers = new WeakSet<Response>();
+
+/**
+ * Whether `res` has been answered and its answer is only being held: anything that would
+ * answer it again (an error thrown after the route sent) must leave it alone, or the client
+ * would get a second answer and the key would replay one it never saw.
+ */
+export function isAnswerHeld(res: Response): boolean {
+  return heldAnswers.has(res);
+}
+
 type Write = (...args: unknown[]) => boolean;
 type End = (...args: unknown[]) => Response;
 
@@ -86,12 +98,21 @@ export function holdAnswer(res: Response, settle: (answer: HeldAnswer) => Promis
     return write(...args);
   }) as Response['write'];
   res.end = ((...args: unknown[]) => {
-    res.write = write as Response['write'];
-    res.end = end as Response['end'];
+    // The first answer is the one sent and kept; a second `end` while it is held is dropped.
+    res.write = (() => false) as Response['write'];
+    res.end = (() => res) as Response['end'];
+    heldAnswers.add(res);
+    const status = res.statusCode;
     const body = streamed ? undefined : bytesOf(args[0], args[1]);
     const answer = body === undefined ? undefined : storedAnswer(res, body);
     const held: HeldAnswer = answer !== undefined && isKept(answer) ? { keep: true, stored: answer } : { keep: false };
-    void settle(held).finally(() => end(...args));
+    void settle(held).finally(() => {
+      res.write = write as Response['write'];
+      res.end = end as Response['end'];
+      heldAnswers.delete(res);
+      res.statusCode = status;
+      end(...args);
+    });
     return res;
   }) as Response['end'];
 }
