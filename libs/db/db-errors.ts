@@ -13,15 +13,19 @@ interface PostgresErrorFields {
   cause?: unknown;
 }
 
-/** The Postgres error behind `error`, looking through MikroORM's wrapper and `cause` chains. */
-function uniqueViolationOf(error: unknown): PostgresErrorFields | undefined {
+/** The first of `error` and its `cause` chain (MikroORM wraps the driver's error) that `matches`. */
+function findInCauses(error: unknown, matches: (candidate: object) => boolean): PostgresErrorFields | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    const fields = current as PostgresErrorFields;
-    if (current instanceof UniqueConstraintViolationException || fields.code === UNIQUE_VIOLATION) return fields;
-    current = fields.cause;
+    if (matches(current)) return current;
+    current = (current as PostgresErrorFields).cause;
   }
   return undefined;
+}
+
+/** The Postgres error behind `error`, looking through MikroORM's wrapper and `cause` chains. */
+function uniqueViolationOf(error: unknown): PostgresErrorFields | undefined {
+  return findInCauses(error, (candidate) => candidate instanceof UniqueConstraintViolationException || (candidate as PostgresErrorFields).code === UNIQUE_VIOLATION);
 }
 
 /**
@@ -58,23 +62,12 @@ function isConnectionFailure(current: object): boolean {
  * reached or dropped the connection: a transient outage the caller should retry, never a bug.
  */
 export function isConnectionError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    if (isConnectionFailure(current)) return true;
-    current = (current as PostgresErrorFields).cause;
-  }
-  return false;
+  return findInCauses(error, isConnectionFailure) !== undefined;
 }
 
 /** A deadlock or serialization abort anywhere in `error`'s cause chain. */
 function isContention(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    const code = (current as PostgresErrorFields).code;
-    if (typeof code === 'string' && CONTENTION_SQLSTATES.has(code)) return true;
-    current = (current as PostgresErrorFields).cause;
-  }
-  return false;
+  return findInCauses(error, (candidate) => CONTENTION_SQLSTATES.has(String((candidate as PostgresErrorFields).code))) !== undefined;
 }
 
 /**

@@ -121,6 +121,20 @@ export class LoginThrottle {
   }
 
   /**
+   * Runs the secret check of an attempt already counted; when it breaks (the database or the
+   * hashing failed) the attempt is given back, best effort, before the error goes on. A wrong
+   * secret is an answer, not a failure, and stays counted.
+   */
+  async checkOrRelease<T>(account: string, ip: string, check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (broken) {
+      await this.released(account, ip).catch(() => undefined);
+      throw broken;
+    }
+  }
+
+  /**
    * A correct secret clears the pair's count and escalation, and takes its own attempt off
    * the account-wide count (so frequent legitimate sign-ins never add up to a block).
    */

@@ -45,20 +45,6 @@ async function upgradedHash(deps: PasswordLoginDeps, userId: string, outdated: s
 }
 
 /**
- * Runs the password check of an attempt already counted; when it breaks (the database or the
- * hashing failed) the attempt is given back before the error goes on, best effort: it said
- * nothing about the password. A wrong password is an answer, not a failure, and stays counted.
- */
-async function checkUnlessBroken<T>(deps: PasswordLoginDeps, account: string, ip: string, check: () => Promise<T>): Promise<T> {
-  try {
-    return await check();
-  } catch (broken) {
-    await deps.throttle.released(account, ip).catch(() => undefined);
-    throw broken;
-  }
-}
-
-/**
  * Verifies an email and password. The attempt is counted before the hash is checked (so a
  * parallel burst cannot outrun the limit); unknown accounts cost the same argon2 work as
  * known ones (no timing oracle); hashes made with older parameters are upgraded on success.
@@ -81,7 +67,7 @@ export async function loginWithPassword(deps: PasswordLoginDeps, input: LoginInp
   }
   if ([...input.password].length > PASSWORD_MAX_LENGTH) throw failed('password_too_long');
 
-  const { found, verified } = await checkUnlessBroken(deps, account, ip, async () => {
+  const { found, verified } = await deps.throttle.checkOrRelease(account, ip, async () => {
     const credentials = await findCredentials(deps.em, account);
     if (!credentials?.passwordHash) return { found: credentials, verified: await deps.hasher.verifyAgainstDummy(input.password) };
     return { found: credentials, verified: await deps.hasher.verify(credentials.passwordHash, input.password) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PasswordHasher } from './hashing/password-hasher.ts';
-import type { LoginThrottle } from './login-throttle.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { recheckPassword } from './password-recheck.ts';
 import type { SecurityLog } from './security-log.ts';
 
@@ -12,6 +12,8 @@ describe(recheckPassword.name, () => {
       released: async (key: string) => void calls.push(`released ${key}`),
       succeeded: async (key: string) => void calls.push(`succeeded ${key}`),
     } as unknown as LoginThrottle;
+    // The real give-back rule, over the recording fake above.
+    throttle.checkOrRelease = LoginThrottle.prototype.checkOrRelease.bind(throttle);
     const audit = { refused: () => undefined, failed: () => undefined } as unknown as SecurityLog;
     return { calls, deps: { hasher: { verify } as unknown as PasswordHasher, throttle, audit } };
   }

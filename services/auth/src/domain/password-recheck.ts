@@ -34,14 +34,8 @@ export async function recheckPassword(deps: PasswordRecheckDeps, check: Password
     deps.audit.refused(check.events.refused, refused, check.who);
     throw refused;
   }
-  let matches: boolean;
-  try {
-    matches = check.user.passwordHash ? await deps.hasher.verify(check.user.passwordHash, check.password) : false;
-  } catch (broken) {
-    // The hashing failed: the attempt said nothing about the password, so it is given back (as at sign-in).
-    await deps.throttle.released(throttleKey, check.ip).catch(() => undefined);
-    throw broken;
-  }
+  const { passwordHash } = check.user;
+  const matches = await deps.throttle.checkOrRelease(throttleKey, check.ip, async () => (passwordHash ? deps.hasher.verify(passwordHash, check.password) : false));
   if (!matches) {
     deps.audit.failed(check.events.failed, 'wrong_current_password', check.who);
     throw AppError.validation('The current password is incorrect.', [{ field: 'current_password', message: 'is incorrect' }]);

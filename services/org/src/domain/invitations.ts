@@ -144,7 +144,12 @@ export async function revokeInvitation(deps: OrgDeps, rawOrganizationId: string,
  * to give it (a departing admin could otherwise leave a way back in for a second account).
  */
 export async function revokeInvitationsSentBy(em: EntityManager, organizationId: string, inviterId: string, now: Date): Promise<void> {
-  const pending = await em.find(InvitationSchema, { organizationId, invitedBy: inviterId, status: 'PENDING', expiresAt: { $gt: now } });
+  await revokePending(em, { organizationId, invitedBy: inviterId }, now);
+}
+
+/** Revokes the organization's pending, unexpired invitations that `which` picks, in the caller's transaction. */
+async function revokePending(em: EntityManager, which: { organizationId: string; invitedBy?: string; emailNormalized?: string }, now: Date): Promise<void> {
+  const pending = await em.find(InvitationSchema, { ...which, status: 'PENDING', expiresAt: { $gt: now } });
   for (const invitation of pending) markRevoked(em, invitation, now);
 }
 
@@ -154,7 +159,5 @@ export async function revokeInvitationsSentBy(em: EntityManager, organizationId:
  * let them back in (perhaps with a higher role) behind the removal's back.
  */
 export async function revokeInvitationsTo(em: EntityManager, organizationId: string, email: string, now: Date): Promise<void> {
-  const emailNormalized = normalizeEmail(email).normalized;
-  const pending = await em.find(InvitationSchema, { organizationId, emailNormalized, status: 'PENDING', expiresAt: { $gt: now } });
-  for (const invitation of pending) markRevoked(em, invitation, now);
+  await revokePending(em, { organizationId, emailNormalized: normalizeEmail(email).normalized }, now);
 }
